@@ -1,0 +1,17 @@
+using System.CommandLine;
+using Ridcp.Cli.Commands;
+
+namespace Ridcp.Cli;
+
+public static class Program
+{
+    public static int Main(string[] args) => Build().Parse(args).Invoke();
+
+    /// <summary>The whole command tree; each command lives in Commands/ and calls a library service.</summary>
+    public static RootCommand Build()
+    {
+        var root = new RootCommand("Ridcp.NET — RIDCP real-image dehazing (CVPR 2023) in C#");
+        root.Subcommands.Add(InfoCommand.Create());
+        return root;
+    }
+}
