@@ -4,6 +4,6 @@ namespace Ridcp.Tests;
 public static class Fixture
 {
     public static string Dir => Path.Combine(AppContext.BaseDirectory, "Fixtures");
-    public static string Path_(params string[] parts) => System.IO.Path.Combine([Dir, .. parts]);
+    public static string File(params string[] parts) => System.IO.Path.Combine([Dir, .. parts]);
     public static string Parity(string file) => System.IO.Path.Combine(Dir, "parity", file);
 }
