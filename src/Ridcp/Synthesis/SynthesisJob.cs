@@ -125,7 +125,7 @@ public static class SynthesisJob
         }
     }
 
-    static (float[]? Depth, string Label) LoadDepth(string clearPath, RgbImage clear, SynthesisJobOptions o, MonocularDepthEstimator? model)
+    internal static (float[]? Depth, string Label) LoadDepth(string clearPath, RgbImage clear, SynthesisJobOptions o, MonocularDepthEstimator? model)
     {
         if (o.DepthPrior is { } prior)
             return (DepthPriors.IsDeterministic(prior) ? DepthPriors.Make(prior, clear, new SynthesisRng(0)) : null, "prior:" + PriorName(prior));
