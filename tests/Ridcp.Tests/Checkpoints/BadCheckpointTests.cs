@@ -108,6 +108,22 @@ public sealed class BadCheckpointTests : IDisposable
     }
 
     [Fact]
+    public void Deeply_nested_data_does_not_overflow_the_stack()
+    {
+        // 200000 lists, each appended into the one below it: a chain 200000 deep in 400 kB of pickle.
+        const int Depth = 200_000;
+        var pickle = new List<byte> { 0x80, 2 };
+        pickle.AddRange(Enumerable.Repeat((byte)']', Depth));
+        pickle.AddRange(Enumerable.Repeat((byte)'a', Depth - 1));
+        pickle.Add((byte)'.');
+        string path = _tmp.File("deep.pth");
+        HandMadeCheckpoints.WriteZip(path, "deep", ("data.pkl", pickle.ToArray()));
+        using var ck = TorchCheckpoint.Load(path);
+        var list = Assert.IsAssignableFrom<IReadOnlyList<object?>>(ck.Root);
+        Assert.Single(list);
+    }
+
+    [Fact]
     public void Big_endian_storages_are_byte_swapped()
     {
         using var scope = NewDisposeScope();
