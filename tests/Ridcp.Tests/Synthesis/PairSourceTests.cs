@@ -106,4 +106,14 @@ public class PairSourceTests
             Assert.Equal([6L, 3, 8, 8], hazy.shape);
         }
     }
+
+    [Fact]
+    public void Clear_and_hazy_patches_are_cut_from_the_same_place()
+    {
+        // β = 0 and every random stage off: t = 1, so the hazy image equals the clear one and so must the patches
+        var identity = SynthesisOptions.Official with { FixedBeta = 0, GammaProb = 0, NoiseProb = 0, JpegProb = 0, ColorBias = 0 };
+        using var s = new SynthesisPairSource(Items(), identity, new PairSourceOptions { GtSize = 12, Seed = 4, Workers = 2 });
+        var b = s.NextBatch(9);
+        Assert.Equal(b.Clear, b.Hazy);
+    }
 }
