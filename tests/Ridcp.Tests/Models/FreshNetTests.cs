@@ -76,6 +76,14 @@ public class FreshNetTests
     }
 
     [Fact]
+    public void Fresh_official_lq_net_is_initialised_like_pytorch()
+    {
+        using var net = new VQWeightDehazeNet(VQWeightDehazeNetOptions.OfficialLq);
+        AssertPyTorchLikeInit(net);
+        AssertConvInit(net);
+    }
+
+    [Fact]
     public void Fresh_small_lq_net_is_initialised_like_pytorch()
     {
         using var net = new VQWeightDehazeNet(SmallLq);
