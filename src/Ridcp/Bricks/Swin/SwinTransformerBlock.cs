@@ -65,7 +65,9 @@ public sealed class SwinTransformerBlock : nn.Module<Tensor, Tensor>
         if (shiftSize > 0) merged = merged.roll((shiftSize, shiftSize), (1, 2));
 
         var y = x + merged;
-        return (y + mlp.forward(norm2.forward(y))).MoveToOuterDisposeScope();   // not add_: norm2 saves y for backward
+        var update = mlp.forward(norm2.forward(y));
+        // In place only without autograd: LayerNorm's backward needs y unchanged.
+        return (is_grad_enabled() ? y + update : y.add_(update)).MoveToOuterDisposeScope();
     }
 
     /// <summary>The official block adds calculate_mask(x_size) whenever x_size differs from the construction size,
