@@ -58,7 +58,7 @@ public sealed class Dehazer : IDisposable
         options.Validate();
         var dev = Devices.Parse(options.Device);
         var notes = new List<string>();
-        var checkpoint = ModelCheckpoint.Read(options.WeightsPath);
+        using var checkpoint = ModelCheckpoint.Read(options.WeightsPath);
         var arch = checkpoint.Architecture ?? VQWeightDehazeNetOptions.OfficialLq;
         notes.Add(checkpoint.Architecture is null
             ? "no architecture options in the checkpoint: official LQ configuration (inference_ridcp.py)"
@@ -67,19 +67,19 @@ public sealed class Dehazer : IDisposable
 
         bool chmFile = options.ChmWeightPath is not null;
         bool chmInCheckpoint = checkpoint.StateDict.ContainsKey(ChmWeightKey);
-        // CHM matching needs the weight tensor; without a file, a weight in the checkpoint still has to be
-        // accepted by a strict load, but alpha is 0 (plain matching: exp(0 * w) = 1).
+        // CHM matching needs the weight tensor. Without a file, a weight in the checkpoint is still loaded (a strict
+        // load must accept it) but alpha is 0: plain matching, since exp(0 * w) = 1.
         arch = arch with { UseWeight = chmFile || chmInCheckpoint };
 
-        Tensor? chm = chmFile ? ModelCheckpoint.ReadTensor(options.ChmWeightPath!, "CHM weight file") : null;
+        using var chm = chmFile ? ReadChmWeight(options.ChmWeightPath!, arch.CodebookParams[0].Size) : null;
         var net = new VQWeightDehazeNet(arch);
         try
         {
-            var stateDict = checkpoint.StateDict;
-            if (chmFile && !chmInCheckpoint)
+            IReadOnlyDictionary<string, Tensor> stateDict = checkpoint.StateDict;
+            if (chm is not null && !chmInCheckpoint)
             {
-                // A view with one more entry; its tensors stay owned by the checkpoint and chm (not disposed here).
-                stateDict = new StateDict(stateDict.Append(new(ChmWeightKey, chm!)), stateDict.Section, stateDict.Notes);
+                // A view with one more entry; the tensors stay owned by the checkpoint and by chm.
+                stateDict = new Dictionary<string, Tensor>(stateDict) { [ChmWeightKey] = chm };
                 notes.Add($"{ChmWeightKey} taken from {options.ChmWeightPath} (not in the checkpoint)");
             }
             var report = StateDictLoader.Load(net, stateDict, options.Strict);
@@ -87,19 +87,13 @@ public sealed class Dehazer : IDisposable
             if (chm is not null)
             {
                 if (chmInCheckpoint) notes.Add($"{ChmWeightKey} of the checkpoint replaced by {options.ChmWeightPath}");
-                try { net.SetChmWeight(chm); }
-                catch (ArgumentException e) { throw new InvalidDataException($"CHM weight file {options.ChmWeightPath}: {e.Message}", e); }
+                net.SetChmWeight(chm);
             }
         }
         catch
         {
             net.Dispose();
             throw;
-        }
-        finally
-        {
-            chm?.Dispose();
-            checkpoint.Dispose();
         }
 
         float alpha = chmFile ? options.Alpha ?? OfficialAlpha : 0f;
@@ -110,6 +104,15 @@ public sealed class Dehazer : IDisposable
         return new Dehazer(net, dev, alpha, options.MaxSize, notes);
     }
 
+    /// <summary>The CHM weight file: a bare tensor with one value per code.</summary>
+    static Tensor ReadChmWeight(string path, int codes)
+    {
+        var chm = ModelCheckpoint.ReadTensor(path, "CHM weight file");
+        if (chm.ndim == 1 && chm.shape[0] == codes) return chm;
+        string shape = string.Join(", ", chm.shape);
+        chm.Dispose();
+        throw new InvalidDataException($"CHM weight file {path} holds a [{shape}] tensor; this network has {codes} codes, so it needs [{codes}]");
+    }
 
     /// <summary>Dehazes one RGB image in [0,1]; the result is clamped to [0,1].</summary>
     public RgbImage Dehaze(RgbImage image)
