@@ -18,4 +18,13 @@ static class CliRun
         int code = Program.Build().Parse(args).Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
         return new Result(code, stdout.ToString(), stderr.ToString());
     }
+
+    /// <summary>As Program.Main runs it: parse errors become one line and exit code 2.</summary>
+    public static Result Main(params string[] args)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        int code = CliInvocation.Run(Program.Build(), args, new InvocationConfiguration { Output = stdout, Error = stderr });
+        return new Result(code, stdout.ToString(), stderr.ToString());
+    }
 }
