@@ -22,12 +22,14 @@ public static class DehazeCommand
         { Description = $"CHM alpha (needs --chm-weight; default {Dehazer.OfficialAlpha.ToString(CultureInfo.InvariantCulture)}; 0 = plain matching)" };
         var maxSize = new Option<int>("--max-size")
         { Description = "Images with h*w >= max-size^2 are processed at half size (official rule)", DefaultValueFactory = _ => MaxSizeRule.DefaultMaxSize };
+        var bitDepth = new Option<int>("--bit-depth")
+        { Description = "Bits per channel of PNG outputs: 8 (as the official inference) or 16", DefaultValueFactory = _ => 8 };
         var device = CommonOptions.Device();
         var verbose = CommonOptions.Verbose();
 
         var cmd = new Command("dehaze", "Dehaze an image or a folder of images with RIDCP");
         cmd.Arguments.Add(input);
-        foreach (var o in new Option[] { output, weights, chm, alpha, maxSize, device, verbose }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { output, weights, chm, alpha, maxSize, bitDepth, device, verbose }) cmd.Options.Add(o);
         cmd.SetAction(parse =>
         {
             bool v = parse.GetValue(verbose);
@@ -46,6 +48,7 @@ public static class DehazeCommand
                 };
                 options.Validate();
                 items = DehazePlan.Make(parse.GetValue(input)!, parse.GetValue(output)!);
+                DehazePlan.CheckBitDepth(items, parse.GetValue(bitDepth));
                 if (options.WeightsPath == "") options = options with { WeightsPath = BundledModel.Resolve() };
                 dehazer = Dehazer.Load(options);
             }
@@ -56,23 +59,23 @@ public static class DehazeCommand
             using (dehazer)
             {
                 if (v) foreach (var note in dehazer.LoadNotes) stdout.WriteLine(note);
-                if (items.Count == 1 && !DehazePlan.IsFolder(parse.GetValue(input)!))
-                    return RunOne(parse, dehazer, items[0], v);
-                return RunFolder(parse, dehazer, items, v);
+                int depth = parse.GetValue(bitDepth);
+                if (!DehazePlan.IsFolder(parse.GetValue(input)!)) return RunOne(parse, dehazer, items[0], depth, v);
+                return RunFolder(parse, dehazer, items, depth, v);
             }
         });
         return cmd;
     }
 
-    static int RunOne(ParseResult parse, Dehazer dehazer, DehazeItem item, bool verbose)
+    static int RunOne(ParseResult parse, Dehazer dehazer, DehazeItem item, int bitDepth, bool verbose)
     {
-        var r = DehazeRun.Run([item], dehazer.Dehaze)[0];
+        var r = DehazeRun.Run([item], dehazer.Dehaze, pngBitDepth: bitDepth)[0];
         if (!r.Ok) return CliErrors.Report(parse, r.Error!, verbose);
         parse.InvocationConfiguration.Output.WriteLine($"{item.Output} ({Seconds(r.Elapsed)})");
         return ExitCodes.Ok;
     }
 
-    static int RunFolder(ParseResult parse, Dehazer dehazer, IReadOnlyList<DehazeItem> items, bool verbose)
+    static int RunFolder(ParseResult parse, Dehazer dehazer, IReadOnlyList<DehazeItem> items, int bitDepth, bool verbose)
     {
         var stdout = parse.InvocationConfiguration.Output;
         var clock = Stopwatch.StartNew();
@@ -86,7 +89,7 @@ public static class DehazeCommand
                 {
                     if (!r.Ok) CliErrors.Report(parse, r.Error!, verbose, Path.GetFileName(r.Item.Input));
                     task.Increment(1);
-                });
+                }, bitDepth);
             });
         }
         else
@@ -95,7 +98,7 @@ public static class DehazeCommand
             {
                 if (r.Ok) stdout.WriteLine($"{r.Item.Output} ({Seconds(r.Elapsed)})");
                 else CliErrors.Report(parse, r.Error!, verbose, Path.GetFileName(r.Item.Input));
-            });
+            }, bitDepth);
         }
         var failed = results.Where(r => !r.Ok).ToList();
         stdout.WriteLine($"{results.Count - failed.Count} of {results.Count} images dehazed in {Seconds(clock.Elapsed)}");
