@@ -65,7 +65,9 @@ public sealed class SwinTransformerBlock : nn.Module<Tensor, Tensor>
         if (shiftSize > 0) merged = merged.roll((shiftSize, shiftSize), (1, 2));
 
         var y = x + merged;
-        return y.add_(mlp.forward(norm2.forward(y))).MoveToOuterDisposeScope();
+        var update = mlp.forward(norm2.forward(y));
+        // In place only without autograd: LayerNorm's backward needs y unchanged (fix by the model helper).
+        return (is_grad_enabled() ? y + update : y.add_(update)).MoveToOuterDisposeScope();
     }
 
     /// <summary>The official block adds calculate_mask(x_size) whenever x_size differs from the construction size,
