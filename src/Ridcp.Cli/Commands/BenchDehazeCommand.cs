@@ -9,7 +9,9 @@ using TorchSharp;
 namespace Ridcp.Cli.Commands;
 
 /// <summary>`ridcp bench dehaze`: wall time and peak memory of one image through the official configuration
-/// (VQWeightDehazeNet LQ stage with CHM, alpha -21.25, test() padding, max-size rule), as in inference_ridcp.py.</summary>
+/// (VQWeightDehazeNet LQ stage with CHM, alpha -21.25, test() padding, max-size rule), as in inference_ridcp.py.
+/// Besides wall time it prints the process CPU time (user + system) of each run: on a machine shared with other
+/// work, wall time mostly measures the load, CPU time the work done.</summary>
 public static class BenchDehazeCommand
 {
     public static Command Create()
@@ -39,15 +41,24 @@ public static class BenchDehazeCommand
                 o.WriteLine($"ridcp bench dehaze: {w}x{h}, {(weightsPath ?? "seeded random weights")}, official LQ configuration, alpha {dehazer.Alpha.ToString(CultureInfo.InvariantCulture)}, {torch.get_num_threads()} threads, {Environment.ProcessorCount} CPUs");
                 int n = Math.Max(0, parse.GetValue(runs));
                 var times = new List<double>();
+                var cpuTimes = new List<double>();
+                using var process = Process.GetCurrentProcess();
                 for (int i = 0; i <= n; i++)
                 {
+                    process.Refresh();
+                    TimeSpan user0 = process.UserProcessorTime, sys0 = process.PrivilegedProcessorTime;
                     var clock = Stopwatch.StartNew();
                     dehazer.Dehaze(image);
                     times.Add(clock.Elapsed.TotalSeconds);
-                    o.WriteLine($"run {i + 1}{(i == 0 ? " (first)" : "")}: {times[^1].ToString("0.00", CultureInfo.InvariantCulture)} s");
+                    process.Refresh();
+                    double user = (process.UserProcessorTime - user0).TotalSeconds, sys = (process.PrivilegedProcessorTime - sys0).TotalSeconds;
+                    cpuTimes.Add(user + sys);
+                    o.WriteLine($"run {i + 1}{(i == 0 ? " (first)" : "")}: wall {S(times[^1])} s, CPU {S(user + sys)} s (user {S(user)} s, system {S(sys)} s), load average {LoadAverage()}");
                 }
                 var timed = n > 0 ? times.Skip(1).ToList() : times;
-                o.WriteLine($"wall time: {timed.Min().ToString("0.00", CultureInfo.InvariantCulture)} s best, {timed.Average().ToString("0.00", CultureInfo.InvariantCulture)} s mean of {timed.Count}");
+                var timedCpu = n > 0 ? cpuTimes.Skip(1).ToList() : cpuTimes;
+                o.WriteLine($"wall time: {S(timed.Min())} s best, {S(timed.Average())} s mean of {timed.Count}");
+                o.WriteLine($"CPU time (user + system): {S(timedCpu.Min())} s best, {S(timedCpu.Average())} s mean of {timedCpu.Count}");
                 o.WriteLine($"peak memory (VmHWM): {Mb(ProcessMemory.PeakRssBytes())}; resident before the first run: {Mb(rssBefore)}");
                 return ExitCodes.Ok;
             }
@@ -86,6 +97,16 @@ public static class BenchDehazeCommand
         var parts = s.ToLowerInvariant().Split('x');
         if (parts.Length == 2 && int.TryParse(parts[0], out int w) && int.TryParse(parts[1], out int h) && w > 0 && h > 0) return (w, h);
         throw new ArgumentException($"--size must look like 640x438, got '{s}'");
+    }
+
+    static string S(double seconds) => seconds.ToString("0.00", CultureInfo.InvariantCulture);
+
+    /// <summary>The 1-minute load average (Linux), to judge how much the machine's other work inflated wall time.</summary>
+    static string LoadAverage()
+    {
+        try { return File.ReadAllText("/proc/loadavg").Split(' ')[0]; }
+        catch (IOException) { return "n/a"; }
+        catch (UnauthorizedAccessException) { return "n/a"; }
     }
 
     static string Mb(long? bytes) => bytes is long b ? $"{(b / 1048576.0).ToString("0", CultureInfo.InvariantCulture)} MiB" : "n/a (no /proc/self/status)";
