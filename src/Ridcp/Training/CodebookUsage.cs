@@ -18,7 +18,7 @@ public sealed class CodebookUsage
     public void Add(Tensor indices)
     {
         using var scope = NewDisposeScope();
-        var binc = indices.flatten().to(ScalarType.Int64).cpu().bincount(minlength: counts.Length);
+        var binc = indices.flatten().to(ScalarType.Int64).cpu().bincount(null, counts.Length);
         var arr = binc.data<long>().ToArray();
         for (int i = 0; i < counts.Length; i++) counts[i] += arr[i];
     }

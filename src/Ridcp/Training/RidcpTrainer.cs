@@ -1,3 +1,4 @@
+using TorchSharp;
 using Ridcp.Imaging;
 using Ridcp.Losses;
 using Ridcp.Models;

@@ -47,6 +47,9 @@ public sealed record DataOptions
     public string DatarootGt { get; init; } = "";
     /// <summary>dataroot_depth: optional depth maps for haze synthesis (stage 2).</summary>
     public string? DatarootDepth { get; init; }
+    /// <summary>depth_prior (stage 2, photos without depth maps): outdoor, constant or smooth_random; none = a smooth
+    /// random field per sample (the pair source's default).</summary>
+    public string? DepthPrior { get; init; }
     public int GtSize { get; init; } = 256;
     public bool UseResizeCrop { get; init; } = true;
     public bool UseFlip { get; init; } = true;

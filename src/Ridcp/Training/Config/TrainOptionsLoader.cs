@@ -44,12 +44,12 @@ public static class TrainOptionsLoader
 
         var netG = Map(root, "network_g");
         var arch = new Dictionary<string, object>();
-        foreach (var (k, v) in netG)
+        foreach (var (k, value) in netG)
         {
-            if (NonArchKeys.Contains(k) || v is null) continue;
-            arch[k] = k == "channel_query_dict" && v is Dictionary<string, object?> cq
+            if (NonArchKeys.Contains(k) || value is null) continue;
+            arch[k] = k == "channel_query_dict" && value is Dictionary<string, object?> cq
                 ? cq.SelectMany(p => new object[] { long.Parse(p.Key, CultureInfo.InvariantCulture), p.Value! }).ToList()
-                : v;
+                : value;
         }
         arch["LQ_stage"] = stage == TrainStage.Ridcp;
         var frozen = (netG.GetValueOrDefault("frozen_module_keywords") as List<object?>)?.Select(x => x?.ToString() ?? "").ToArray()
@@ -74,6 +74,7 @@ public static class TrainOptionsLoader
             {
                 DatarootGt = Path.GetFullPath(Path.Combine(dataRoot, gt)),
                 DatarootDepth = depth is null ? null : Path.GetFullPath(Path.Combine(dataRoot, depth)),
+                DepthPrior = Str(train, "depth_prior"),
                 GtSize = (int)Long(train, "gt_size", 256),
                 UseResizeCrop = Bool(train, "use_resize_crop", true),
                 UseFlip = Bool(train, "use_flip", true),
@@ -193,6 +194,7 @@ public static class TrainOptionsLoader
         sb.AppendLine("  train:");
         sb.AppendLine($"    dataroot_gt: {Q(o.Data.DatarootGt)}");
         sb.AppendLine($"    dataroot_depth: {Q(o.Data.DatarootDepth)}");
+        sb.AppendLine($"    depth_prior: {Q(o.Data.DepthPrior)}");
         sb.AppendLine($"    gt_size: {o.Data.GtSize}");
         sb.AppendLine($"    use_resize_crop: {B(o.Data.UseResizeCrop)}");
         sb.AppendLine($"    use_flip: {B(o.Data.UseFlip)}");
