@@ -29,15 +29,15 @@ internal static partial class ZipCheckpointReader
             bool bigEndian = ReadByteOrder(zip, prefix, path);
 
             if (pickles[0].Length > MaxPickleBytes) throw new CheckpointFormatException($"checkpoint '{path}': data.pkl is implausibly large");
-            var pickle = new MemoryStream(new byte[pickles[0].Length]);
-            try { using var s = pickles[0].Open(); s.ReadExactly(pickle.GetBuffer()); }
+            var pickleBytes = new byte[pickles[0].Length];
+            try { using var s = pickles[0].Open(); s.ReadExactly(pickleBytes); }
             catch (Exception e) when (e is InvalidDataException or EndOfStreamException)
             {
                 throw new CheckpointFormatException($"checkpoint '{path}' is truncated or damaged: data.pkl cannot be read ({e.Message})", e);
             }
 
             var host = new TorchPickleHost(path);
-            object? root = new PickleReader(pickle, path, host).Load();
+            object? root = new PickleReader(new MemoryStream(pickleBytes, writable: false), path, host).Load();
             var created = new List<Tensor>();
             root = TensorMaterializer.Resolve(root, host, new ZipStorageSource(zip, prefix, bigEndian, path), path, created);
             return new Checkpoint(root, path, CheckpointFileFormat.Zip, created);
