@@ -65,7 +65,7 @@ public sealed class SwinTransformerBlock : nn.Module<Tensor, Tensor>
         if (shiftSize > 0) merged = merged.roll((shiftSize, shiftSize), (1, 2));
 
         var y = x + merged;
-        return y.add_(mlp.forward(norm2.forward(y))).MoveToOuterDisposeScope();
+        return (y + mlp.forward(norm2.forward(y))).MoveToOuterDisposeScope();   // not add_: norm2 saves y for backward
     }
 
     /// <summary>The official block adds calculate_mask(x_size) whenever x_size differs from the construction size,
