@@ -8,6 +8,7 @@ public static class LossPlot
     {
         if (log.Rows.Count == 0) return;
         var plot = new ScottPlot.Plot();
+        if (FontName.Value is string font) plot.Font.Set(font);
         foreach (var col in log.Columns)
         {
             var pts = log.Rows.Where(r => r.Values.ContainsKey(col)).Select(r => ((double)r.Iter, r.Values[col])).ToArray();
@@ -24,6 +25,22 @@ public static class LossPlot
         byte[] png = plot.GetImageBytes(width, height, ScottPlot.ImageFormat.Png);
         Ridcp.Core.AtomicFile.WriteAllBytes(pngPath, png);
     }
+
+    /// <summary>SkiaSharp's no-dependencies native build cannot ask fontconfig for system fonts, so without this the
+    /// labels come out empty on Linux: register the first common sans font file found.</summary>
+    private static readonly Lazy<string?> FontName = new(() =>
+    {
+        string[] candidates =
+        [
+            "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "/usr/share/fonts/TTF/DejaVuSans.ttf",
+            "/usr/share/fonts/dejavu/DejaVuSans.ttf", "/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf",
+            "/Library/Fonts/Arial.ttf", @"C:\Windows\Fonts\arial.ttf",
+        ];
+        var file = candidates.FirstOrDefault(File.Exists);
+        if (file is null) return null;
+        ScottPlot.Fonts.AddFontFile("RidcpPlotSans", file);
+        return "RidcpPlotSans";
+    });
 
     private static double[] Smooth(double[] v, int window)
     {
