@@ -113,7 +113,7 @@ public static class TrainCommand
 
     static int Fail(int code, Exception e, bool verbose)
     {
-        Console.Error.WriteLine($"error: {e.Message}");
+        Console.Error.WriteLine($"error: {e.Message.ReplaceLineEndings(" ").Trim()}");
         if (verbose) Console.Error.WriteLine(e);
         return code;
     }
