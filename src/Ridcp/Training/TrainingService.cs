@@ -59,7 +59,7 @@ public static class TrainingService
         {
             if (opt.Stage == TrainStage.Vqgan)
             {
-                var cache = ImageCache.Load(opt.Data.DatarootGt);
+                var cache = ImageCache.Load(opt.Data.DatarootGt, opt.Data.MaxSide);
                 var (train, val) = Split(cache.Images, opt.Data.NumVal);
                 trainItems = train;
                 var valSet = val.Select(e => { var img = CentreCrop(ImageCache.ToImage(e), opt.Data.ValSize); return (e.Name, img, img); }).ToList();
@@ -70,7 +70,7 @@ public static class TrainingService
             else
             {
                 var prior = ParsePrior(opt.Data.DepthPrior);
-                var items = SynthesisPairSource.LoadFolder(opt.Data.DatarootGt, opt.Data.DatarootDepth, prior);
+                var items = PairItems.Load(opt.Data.DatarootGt, opt.Data.DatarootDepth, prior, opt.Data.MaxSide);
                 if (items.Count == 0) throw new FileNotFoundException($"no readable images in {opt.Data.DatarootGt}");
                 var (train, val) = Split(items, opt.Data.NumVal);
                 trainItems = train;

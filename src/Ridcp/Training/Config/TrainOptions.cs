@@ -51,6 +51,8 @@ public sealed record DataOptions
     /// random field per sample (the pair source's default).</summary>
     public string? DepthPrior { get; init; }
     public int GtSize { get; init; } = 256;
+    /// <summary>max_side: photos are shrunk to this longer side when loaded (0 = as they are).</summary>
+    public int MaxSide { get; init; }
     public bool UseResizeCrop { get; init; } = true;
     public bool UseFlip { get; init; } = true;
     public bool UseRot { get; init; }

@@ -76,6 +76,7 @@ public static class TrainOptionsLoader
                 DatarootDepth = depth is null ? null : Path.GetFullPath(Path.Combine(dataRoot, depth)),
                 DepthPrior = Str(train, "depth_prior"),
                 GtSize = (int)Long(train, "gt_size", 256),
+                MaxSide = (int)Long(train, "max_side", 0),
                 UseResizeCrop = Bool(train, "use_resize_crop", true),
                 UseFlip = Bool(train, "use_flip", true),
                 UseRot = Bool(train, "use_rot", false),
@@ -141,6 +142,7 @@ public static class TrainOptionsLoader
         Need(o.OptimG.Lr > 0 && o.OptimD.Lr > 0, "learning rates must be positive");
         Need(o.Losses.PerceptualLayers is >= 1 and <= 5, "perceptual_opt.layers must be 1..5");
         Need(o.Data.NumVal >= 1, "datasets.val.num_val must be >= 1");
+        Need(o.Data.MaxSide == 0 || o.Data.MaxSide >= o.Data.GtSize, "max_side must be 0 or at least gt_size");
     }
 
     private static OptimOptions Optim(Dictionary<string, object?> m, double lr)
@@ -196,6 +198,7 @@ public static class TrainOptionsLoader
         sb.AppendLine($"    dataroot_depth: {Q(o.Data.DatarootDepth)}");
         sb.AppendLine($"    depth_prior: {Q(o.Data.DepthPrior)}");
         sb.AppendLine($"    gt_size: {o.Data.GtSize}");
+        sb.AppendLine($"    max_side: {o.Data.MaxSide}");
         sb.AppendLine($"    use_resize_crop: {B(o.Data.UseResizeCrop)}");
         sb.AppendLine($"    use_flip: {B(o.Data.UseFlip)}");
         sb.AppendLine($"    use_rot: {B(o.Data.UseRot)}");

@@ -12,7 +12,7 @@ public sealed class ImageCache
 
     private ImageCache(IReadOnlyList<Entry> images) => Images = images;
 
-    public static ImageCache Load(string folder)
+    public static ImageCache Load(string folder, int maxSide = 0)
     {
         if (!Directory.Exists(folder)) throw new DirectoryNotFoundException($"image folder not found: {folder}");
         var files = Directory.GetFiles(folder).Where(ImageFile.IsImagePath).OrderBy(f => Path.GetFileName(f), StringComparer.Ordinal).ToArray();
@@ -20,7 +20,7 @@ public sealed class ImageCache
         var list = new List<Entry>(files.Length);
         foreach (var f in files)
         {
-            var img = ImageFile.Read(f);
+            var img = Downscale.ToMaxSide(ImageFile.Read(f), maxSide);
             var b = new byte[img.Data.Length];
             for (int i = 0; i < b.Length; i++) b[i] = (byte)Math.Clamp(MathF.Round(img.Data[i] * 255f), 0f, 255f);
             list.Add(new Entry(Path.GetFileName(f), img.Width, img.Height, b));
