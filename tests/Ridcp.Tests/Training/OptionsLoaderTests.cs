@@ -31,7 +31,7 @@ public class OptionsLoaderTests
         Assert.Equal(512, o.NetworkD.NumInCh);
         Assert.Equal(new[] { "quantize", "decoder_group", "after_quant_group", "out_conv" }, o.FrozenModuleKeywords);
         var net = VQWeightDehazeNetOptions.FromDictionary(o.NetworkG.ToDictionary(k => k.Key, k => (object?)k.Value));
-        Assert.Equal(VQWeightDehazeNetOptions.OfficialHq with { LqStage = true }, net);
+        Assert.Equal(VQWeightDehazeNetOptions.OfficialHq with { LqStage = true, WeightAlpha = -1f }, net);   // the yml sets weight_alpha -1.0 (unused: use_weight false)
         Assert.Equal(Path.GetFullPath("/data/rgb_500"), o.Data.DatarootGt);
     }
 
