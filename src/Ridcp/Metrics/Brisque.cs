@@ -36,7 +36,7 @@ public static class Brisque
             var m = Mscn.Compute(im, h, w, replicateBorder: false).Coefficients;
             int o = scale * 18;
             var all = new MomentSums();
-            foreach (var v in m) all.Add(v);
+            all.AddRange(m);
             var (alpha, sigma) = Aggd.FitSymmetric(all);
             feat[o] = alpha;
             feat[o + 1] = sigma * sigma;
@@ -65,11 +65,7 @@ public static class Brisque
         for (int y = 0; y < h; y++)
         {
             int ys = ((y - dy) % h + h) % h;
-            for (int x = 0; x < w; x++)
-            {
-                int xs = ((x - dx) % w + w) % w;
-                sums.Add(m[y * w + x] * m[ys * w + xs]);
-            }
+            sums.AddShiftedRow(new ReadOnlySpan<double>(m, y * w, w), new ReadOnlySpan<double>(m, ys * w, w), dx);
         }
         return sums;
     }

@@ -25,9 +25,10 @@ public static class MatlabImage
     /// <summary>im2uint8 of a [0,1] value: clamp, scale by 255, round half away from zero; NaN -> 0.</summary>
     public static byte ToUint8(float v)
     {
-        if (float.IsNaN(v)) return 0;
-        double x = Math.Clamp((double)v, 0.0, 1.0) * 255.0;
-        return (byte)Math.Round(x, MidpointRounding.AwayFromZero);
+        double x = v * 255.0;
+        if (!(x > 0)) return 0; // also NaN
+        if (x >= 255) return 255;
+        return (byte)(x + 0.5); // truncation of a positive value: floor(x + 0.5) = round half away from zero
     }
 
     /// <summary>MATLAB <c>rgb2gray</c> of 8-bit planes: weighted sum in double, rounded half away to uint8,

@@ -73,7 +73,7 @@ public static class Niqe
     static void BlockFeatures(double[] mscn, int width, int y0, int x0, int bs, Span<double> f)
     {
         var m = new MomentSums();
-        for (int y = 0; y < bs; y++) for (int x = 0; x < bs; x++) m.Add(mscn[(y0 + y) * width + x0 + x]);
+        for (int y = 0; y < bs; y++) m.AddRange(new ReadOnlySpan<double>(mscn, (y0 + y) * width + x0, bs));
         var (alpha, ls, rs) = Aggd.Fit(m);
         double k = Math.Sqrt(Aggd.Gamma(1 / alpha) / Aggd.Gamma(3 / alpha));
         f[0] = alpha;
@@ -86,11 +86,8 @@ public static class Niqe
             for (int y = 0; y < bs; y++)
             {
                 int ys = ((y - dy) % bs + bs) % bs; // circshift(X, [dy dx]): Y(i,j) = X(i-dy, j-dx)
-                for (int x = 0; x < bs; x++)
-                {
-                    int xs = ((x - dx) % bs + bs) % bs;
-                    p.Add(mscn[(y0 + y) * width + x0 + x] * mscn[(y0 + ys) * width + x0 + xs]);
-                }
+                p.AddShiftedRow(new ReadOnlySpan<double>(mscn, (y0 + y) * width + x0, bs),
+                                new ReadOnlySpan<double>(mscn, (y0 + ys) * width + x0, bs), dx);
             }
             var (a, l, r) = Aggd.Fit(p);
             double kk = Math.Sqrt(Aggd.Gamma(1 / a) / Aggd.Gamma(3 / a));

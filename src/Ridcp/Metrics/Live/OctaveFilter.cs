@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.InteropServices;
 
 namespace Ridcp.Metrics.Live;
 
@@ -89,50 +90,70 @@ internal static class OctaveFilter
     {
         var dst = new double[height * width];
         int pw = width + 6;
+        // Taps in Octave's order: their weights and their offsets into the padded image relative to the output.
+        var weights = new double[49];
+        var offsets = new int[49];
+        int t = 0;
+        for (int ci = 0; ci < 7; ci++)
+        {
+            int dc = columnOffsetsDescending ? 3 - ci : ci - 3;
+            for (int dr = 3; dr >= -3; dr--, t++)
+            {
+                weights[t] = w7[(dr + 3) * 7 + dc + 3];
+                offsets[t] = (3 + dr) * pw + 3 + dc;
+            }
+        }
         bool fma = UseFma;
         Parallel.For(0, height, ParallelRows.Options(height, width), y =>
         {
-            var acc = dst.AsSpan(y * width, width);
-            bool first = true;
-            for (int ci = 0; ci < 7; ci++)
-            {
-                int dc = columnOffsetsDescending ? 3 - ci : ci - 3;
-                for (int dr = 3; dr >= -3; dr--)
-                {
-                    double wt = w7[(dr + 3) * 7 + dc + 3];
-                    var srcRow = new ReadOnlySpan<double>(padded, (y + 3 + dr) * pw + 3 + dc, width);
-                    if (first) { MultiplyInto(acc, srcRow, wt); first = false; }
-                    else if (fma) FusedAxpy(acc, srcRow, wt);
-                    else Axpy(acc, srcRow, wt);
-                }
-            }
+            if (fma) FusedTaps(padded, y * pw, weights, offsets, dst.AsSpan(y * width, width));
+            else RowRounded(padded, y * pw, weights, offsets, dst.AsSpan(y * width, width));
         });
         return dst;
     }
 
-    static void MultiplyInto(Span<double> acc, ReadOnlySpan<double> x, double a)
+    /// <summary>One output row, each output accumulating its taps in order with fused multiply-adds; four vector
+    /// accumulators side by side (independent outputs) hide the FMA latency.</summary>
+    internal static void FusedTaps(double[] padded, int rowStart, double[] weights, int[] offsets, Span<double> dst)
     {
-        for (int i = 0; i < acc.Length; i++) acc[i] = a * x[i];
-    }
-
-    static void Axpy(Span<double> acc, ReadOnlySpan<double> x, double a)
-    {
-        int n = acc.Length, i = 0, vn = Vector<double>.Count;
-        var va = new Vector<double>(a);
-        for (; i <= n - vn; i += vn)
+        int taps = weights.Length;
+        ref double p0 = ref MemoryMarshal.GetArrayDataReference(padded);
+        int vc = Vector<double>.Count, n = dst.Length, x = 0;
+        for (; x + 4 * vc <= n; x += 4 * vc)
         {
-            var prod = va * new Vector<double>(x.Slice(i));
-            (new Vector<double>(acc.Slice(i)) + prod).CopyTo(acc.Slice(i));
+            nuint b0 = (nuint)(rowStart + offsets[0] + x);
+            var w0 = new Vector<double>(weights[0]);
+            var a0 = w0 * Vector.LoadUnsafe(ref p0, b0);
+            var a1 = w0 * Vector.LoadUnsafe(ref p0, b0 + (nuint)vc);
+            var a2 = w0 * Vector.LoadUnsafe(ref p0, b0 + (nuint)(2 * vc));
+            var a3 = w0 * Vector.LoadUnsafe(ref p0, b0 + (nuint)(3 * vc));
+            for (int t = 1; t < taps; t++)
+            {
+                nuint b = (nuint)(rowStart + offsets[t] + x);
+                var wt = new Vector<double>(weights[t]);
+                a0 = Vector.FusedMultiplyAdd(wt, Vector.LoadUnsafe(ref p0, b), a0);
+                a1 = Vector.FusedMultiplyAdd(wt, Vector.LoadUnsafe(ref p0, b + (nuint)vc), a1);
+                a2 = Vector.FusedMultiplyAdd(wt, Vector.LoadUnsafe(ref p0, b + (nuint)(2 * vc)), a2);
+                a3 = Vector.FusedMultiplyAdd(wt, Vector.LoadUnsafe(ref p0, b + (nuint)(3 * vc)), a3);
+            }
+            a0.CopyTo(dst.Slice(x)); a1.CopyTo(dst.Slice(x + vc)); a2.CopyTo(dst.Slice(x + 2 * vc)); a3.CopyTo(dst.Slice(x + 3 * vc));
         }
-        for (; i < n; i++) { double prod = a * x[i]; acc[i] = acc[i] + prod; }
+        for (; x < n; x++)
+        {
+            double a = weights[0] * padded[rowStart + offsets[0] + x];
+            for (int t = 1; t < taps; t++) a = Math.FusedMultiplyAdd(weights[t], padded[rowStart + offsets[t] + x], a);
+            dst[x] = a;
+        }
     }
 
-    static void FusedAxpy(Span<double> acc, ReadOnlySpan<double> x, double a)
+    /// <summary>As <see cref="FusedTaps"/> with every step rounded twice (product, then sum).</summary>
+    static void RowRounded(double[] padded, int rowStart, double[] weights, int[] offsets, Span<double> dst)
     {
-        int n = acc.Length, i = 0, vn = Vector<double>.Count;
-        var va = new Vector<double>(a);
-        for (; i <= n - vn; i += vn)
-            Vector.FusedMultiplyAdd(va, new Vector<double>(x.Slice(i)), new Vector<double>(acc.Slice(i))).CopyTo(acc.Slice(i));
-        for (; i < n; i++) acc[i] = Math.FusedMultiplyAdd(a, x[i], acc[i]);
+        for (int x = 0; x < dst.Length; x++)
+        {
+            double a = weights[0] * padded[rowStart + offsets[0] + x];
+            for (int t = 1; t < 49; t++) { double prod = weights[t] * padded[rowStart + offsets[t] + x]; a += prod; }
+            dst[x] = a;
+        }
     }
 }
