@@ -75,7 +75,11 @@ public static class Evaluator
             double v = double.NaN;
             if (!m.NeedsReference || reference is not null)
             {
-                try { v = m.Compute(image, reference); }
+                try
+                {
+                    v = m.Compute(image, reference);
+                    if (double.IsNaN(v)) problems.Add(new EvalProblem(name, "metric-error", $"{what}{m.Column}: undefined for this image (NaN)"));
+                }
                 catch (Exception e) when (e is ArgumentException or InvalidDataException)
                 {
                     problems.Add(new EvalProblem(name, "metric-error", $"{what}{m.Column}: {e.Message}"));

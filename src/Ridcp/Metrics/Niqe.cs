@@ -128,10 +128,14 @@ public static class Niqe
                 double da = feat[i * d + a] - mean[a];
                 for (int b = 0; b < d; b++) cov[a * d + b] += da * (feat[i * d + b] - mean[b]);
             }
-        for (int k = 0; k < cov.Length; k++) cov[k] /= valid.Count - 1;
+        if (valid.Count == 0) return double.NaN;
+        // MATLAB cov normalises by n-1, and by 1 for a single observation (one 96x96 block: zero covariance).
+        int norm = Math.Max(1, valid.Count - 1);
+        for (int k = 0; k < cov.Length; k++) cov[k] /= norm;
 
         var avg = new double[d * d];
         for (int k = 0; k < avg.Length; k++) avg[k] = (covPris[k] + cov[k]) / 2;
+        if (avg.Any(double.IsNaN) || mu.Any(double.IsNaN)) return double.NaN;
         var inv = LinearAlgebra.PinvSymmetric(avg, d);
         var diff = new double[d];
         for (int j = 0; j < d; j++) diff[j] = muPris[j] - mu[j];

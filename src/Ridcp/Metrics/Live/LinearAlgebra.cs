@@ -52,6 +52,7 @@ internal static class LinearAlgebra
     /// n * max|eig| * eps) through a cyclic Jacobi eigen-decomposition.</summary>
     public static double[] PinvSymmetric(double[] a, int n)
     {
+        if (!a.All(double.IsFinite)) { var nan = new double[n * n]; Array.Fill(nan, double.NaN); return nan; }
         var (values, vectors) = JacobiEigen(a, n);
         double max = 0;
         foreach (var v in values) max = Math.Max(max, Math.Abs(v));
