@@ -43,7 +43,7 @@ public static class Brisque
             var shifts = new (int Dy, int Dx)[] { (0, 1), (1, 0), (1, 1), (-1, 1) };
             var sums = new MomentSums[4];
             int hh = h, ww = w;
-            Parallel.For(0, 4, s => sums[s] = ShiftedProducts(m, hh, ww, shifts[s].Dy, shifts[s].Dx));
+            Parallel.For(0, 4, ParallelRows.Items, s => sums[s] = ShiftedProducts(m, hh, ww, shifts[s].Dy, shifts[s].Dx));
             for (int s = 0; s < 4; s++)
             {
                 var (a, l, r) = Aggd.Fit(sums[s]);

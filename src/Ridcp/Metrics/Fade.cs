@@ -46,7 +46,7 @@ public static class Fade
 
         int nPatches = rowsP * colsP;
         var feat = new double[nPatches * NFeatures];
-        Parallel.For(0, colsP, pc =>
+        Parallel.For(0, colsP, ParallelRows.Items, pc =>
         {
             Span<double> f = stackalloc double[NFeatures];
             for (int pr = 0; pr < rowsP; pr++)
@@ -158,7 +158,7 @@ public static class Fade
     static double MeanDistance(double[] feat, int nPatches, MvgModel model)
     {
         var d = new double[nPatches];
-        Parallel.For(0, (nPatches + 255) / 256, chunk =>
+        Parallel.For(0, (nPatches + 255) / 256, ParallelRows.Items, chunk =>
         {
             Span<double> m = stackalloc double[NFeatures];
             Span<double> c = stackalloc double[NFeatures * NFeatures];

@@ -12,9 +12,19 @@ public static class MetricsBenchmark
 
     /// <summary>Times every metric on <paramref name="image"/> (default: a deterministic 1024x1024 test picture),
     /// after one untimed warm-up run (JIT, model loading).</summary>
-    public static IReadOnlyList<Result> Run(RgbImage? image = null, int runs = 5, IReadOnlyList<Metric>? metrics = null)
+    /// <param name="threads">Threads a metric may use (-1: all cores; 1 gives the single-thread cost).</param>
+    public static IReadOnlyList<Result> Run(RgbImage? image = null, int runs = 5, IReadOnlyList<Metric>? metrics = null, int threads = -1)
     {
         if (runs < 1) throw new ArgumentException("runs must be >= 1");
+        if (threads == 0 || threads < -1) throw new ArgumentException("threads must be -1 (all cores) or >= 1");
+        int previous = ParallelRows.MaxThreads;
+        ParallelRows.MaxThreads = threads;
+        try { return RunAll(image, runs, metrics); }
+        finally { ParallelRows.MaxThreads = previous; }
+    }
+
+    static IReadOnlyList<Result> RunAll(RgbImage? image, int runs, IReadOnlyList<Metric>? metrics)
+    {
         image ??= TestPicture(1024, 1024);
         metrics ??= Metric.Names.Select(Metric.Parse).ToList();
         var reference = Shifted(image);

@@ -50,7 +50,7 @@ public static class Niqe
             int offset = (scale - 1) * FeaturesPerScale;
             var imLocal = mscn;
             int wLocal = w;
-            Parallel.For(0, nBlocks, b =>
+            Parallel.For(0, nBlocks, ParallelRows.Items, b =>
             {
                 int bc = b / rowBlocks, br = b % rowBlocks; // blkproc output reshaped column-major
                 BlockFeatures(imLocal, wLocal, br * bs, bc * bs, bs, feat.AsSpan(b * 2 * FeaturesPerScale + offset, FeaturesPerScale));

@@ -53,7 +53,7 @@ internal static class ContrastEnergy
         }
         var maps = new[] { gray, by, rg };
         var result = new double[3][];
-        Parallel.For(0, 3, c => result[c] = Channel(maps[c], height, width, Thresholds[c]));
+        Parallel.For(0, 3, ParallelRows.Items, c => result[c] = Channel(maps[c], height, width, Thresholds[c]));
         return result;
     }
 

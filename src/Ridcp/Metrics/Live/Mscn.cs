@@ -15,14 +15,9 @@ internal sealed class Mscn
     public static Mscn Compute(double[] image, int height, int width, bool replicateBorder)
     {
         int n = image.Length;
-        var sq = new double[n];
-        for (int i = 0; i < n; i++) sq[i] = image[i] * image[i];
-        var mu = replicateBorder ? OctaveFilter.ImfilterReplicate(image, height, width, Window)
-                                 : OctaveFilter.Filter2Same(image, height, width, Window);
-        var musq2 = replicateBorder ? OctaveFilter.ImfilterReplicate(sq, height, width, Window)
-                                    : OctaveFilter.Filter2Same(sq, height, width, Window);
-        var sigma = sq; // reuse
-        var coef = new double[n];
+        var (mu, musq2) = OctaveFilter.FilterWithSquares(image, height, width, Window, replicateBorder);
+        var sigma = GC.AllocateUninitializedArray<double>(n);
+        var coef = GC.AllocateUninitializedArray<double>(n);
         for (int i = 0; i < n; i++)
         {
             double m = mu[i];
