@@ -91,7 +91,7 @@ th, td { border: 1px solid #ccc; padding: 4px 8px; text-align: right; vertical-a
 th { background: #f0f0f0; cursor: pointer; user-select: none; }
 th.nosort { cursor: default; }
 td:first-child, th:first-child { text-align: left; }
-td.imgs { white-space: nowrap; text-align: center; }
+td.imgs, th.nosort { white-space: nowrap; text-align: center; }
 figure { display: inline-block; margin: 2px 4px; }
 figure img { max-height: 180px; display: block; }
 figcaption { font-size: 0.75em; color: #555; }
