@@ -13,6 +13,8 @@ public static class Program
         var root = new RootCommand("Ridcp.NET — RIDCP real-image dehazing (CVPR 2023) in C#");
         root.Subcommands.Add(InfoCommand.Create());
         root.Subcommands.Add(EvalCommand.Create());
+        root.Subcommands.Add(SynthesizeCommand.Create());
+        root.Subcommands.Add(BenchCommand.Create());
         return root;
     }
 }
