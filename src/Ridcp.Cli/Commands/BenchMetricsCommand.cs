@@ -12,9 +12,10 @@ public static class BenchMetricsCommand
     {
         var image = new Option<string?>("--image") { Description = "Image to time the metrics on (default: a generated 1024x1024 picture)" };
         var runs = new Option<int>("--runs") { Description = "Timed runs per metric (after one warm-up run)", DefaultValueFactory = _ => 5 };
+        var threads = new Option<int>("--threads") { Description = "Threads a metric may use (-1: all cores; 1: single-thread cost)", DefaultValueFactory = _ => -1 };
         var metrics = new Option<string?>("--metrics") { Description = $"Comma-separated metrics (default: all of {string.Join(", ", Metric.Names)})" };
         var cmd = new Command("metrics", "Seconds per megapixel of PSNR, SSIM, FADE, NIQE and BRISQUE");
-        foreach (var o in new Option[] { image, runs, metrics }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { image, runs, threads, metrics }) cmd.Options.Add(o);
         cmd.SetAction(parse =>
         {
             var stdout = parse.InvocationConfiguration.Output;
@@ -24,7 +25,7 @@ public static class BenchMetricsCommand
                 var path = parse.GetValue(image);
                 var img = path is null ? null : ImageFile.Read(path);
                 var list = parse.GetValue(metrics) is { } m ? Metric.ParseList(m) : null;
-                results = MetricsBenchmark.Run(img, parse.GetValue(runs), list);
+                results = MetricsBenchmark.Run(img, parse.GetValue(runs), list, parse.GetValue(threads));
             }
             catch (Exception e) when (e is ArgumentException or IOException or InvalidDataException)
             {
@@ -32,7 +33,10 @@ public static class BenchMetricsCommand
                 return e is ArgumentException ? ExitCodes.Usage : ExitCodes.BadInput;
             }
             var inv = CultureInfo.InvariantCulture;
-            stdout.WriteLine($"image {results[0].Megapixels.ToString("F3", inv)} MP, {results[0].Runs} runs, {Environment.ProcessorCount} cores, load {LoadAverage()}");
+#if DEBUG
+            stdout.WriteLine("note: debug build, figures not representative (use dotnet run -c Release)");
+#endif
+            stdout.WriteLine($"image {results[0].Megapixels.ToString("F3", inv)} MP, {results[0].Runs} runs, threads {(parse.GetValue(threads) < 0 ? "all" : parse.GetValue(threads).ToString(inv))} of {Environment.ProcessorCount} cores, load {LoadAverage()}");
             stdout.WriteLine("metric     wall s/MP   cpu s/MP");
             foreach (var r in results)
                 stdout.WriteLine($"{r.Metric,-9} {r.WallSecondsPerMp.ToString("F4", inv),10} {r.CpuSecondsPerMp.ToString("F4", inv),10}");
