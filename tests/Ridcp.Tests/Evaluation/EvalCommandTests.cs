@@ -138,6 +138,33 @@ public class EvalCommandTests
         Assert.Contains("data-type=\"num\">psnr", html);
     }
 
+    [Fact]
+    public void Identical_prediction_and_reference_report_infinite_psnr_as_inf()
+    {
+        using var f = new EvalFolders();
+        f.Picture(f.Pred, "same.png");
+        f.Picture(f.Ref, "same.png");
+        var r = EvalCliRun.Invoke("eval", "--pred", f.Pred, "--ref", f.Ref, "--metrics", "psnr,ssim", "-o", f.Report, "--html");
+        Assert.Equal(ExitCodes.Ok, r.ExitCode);
+        Assert.Equal("same.png,inf,1", File.ReadAllLines(f.Report + ".csv")[1]);
+        using var json = JsonDocument.Parse(File.ReadAllText(f.Report + ".json"));
+        Assert.Equal("inf", json.RootElement.GetProperty("summary").GetProperty("psnr").GetProperty("mean").GetString());
+        Assert.Contains("data-v=\"Infinity\"", File.ReadAllText(f.Report + ".html"));
+    }
+
+    [Fact]
+    public void File_names_are_escaped_in_the_html_page()
+    {
+        var report = new EvalReport([Metric.Parse("fade")],
+            [new ImageScores("<b>&.png", new Dictionary<string, double> { ["fade"] = 1.5 }, null, null, null)],
+            [new MetricSummary("fade", 1, 1.5, 1.5, 0, double.NaN, double.NaN)], [new EvalProblem("x\"<y>.jpg", "unreadable", "bad <data>")],
+            HasInput: false, HasReference: false);
+        var html = HtmlReportWriter.ToHtml(report);
+        Assert.Contains("&lt;b&gt;&amp;.png", html);
+        Assert.DoesNotContain("<b>&.png", html);
+        Assert.Contains("bad &lt;data&gt;", html);
+    }
+
     static int CountOf(string s, string what)
     {
         int n = 0, i = 0;
