@@ -10,7 +10,7 @@ public class GuidedFilterTests
     {
         int w = 23, h = 17, r = 4;
         var rng = new Random(3);
-        var x = Enumerable.Range(0, w * h).Select(_ => rng.NextDouble()).ToArray();
+        var x = Enumerable.Range(0, w * h).Select(_ => (float)rng.NextDouble()).ToArray();
         var s = GuidedFilter.BoxSum(x, w, h, r);
         for (int y = 0; y < h; y++)
             for (int c = 0; c < w; c++)
@@ -18,8 +18,22 @@ public class GuidedFilterTests
                 double e = 0;
                 for (int yy = Math.Max(0, y - r); yy <= Math.Min(h - 1, y + r); yy++)
                     for (int cc = Math.Max(0, c - r); cc <= Math.Min(w - 1, c + r); cc++) e += x[yy * w + cc];
-                Assert.Equal(e, s[y * w + c], 1e-12);
+                Assert.Equal(e, s[y * w + c], 1e-9);
             }
+    }
+
+    [Theory]
+    [InlineData(23, 17, 4)]
+    [InlineData(5, 9, 60)] // radius larger than the image: every window is the whole image
+    public void Box_sum_handles_any_radius(int w, int h, int r)
+    {
+        var x = Enumerable.Range(0, w * h).Select(i => (float)(i % 7)).ToArray();
+        var s = GuidedFilter.BoxSum(x, w, h, r);
+        int y = h / 2, c = w / 2;
+        double e = 0;
+        for (int yy = Math.Max(0, y - r); yy <= Math.Min(h - 1, y + r); yy++)
+            for (int cc = Math.Max(0, c - r); cc <= Math.Min(w - 1, c + r); cc++) e += x[yy * w + cc];
+        Assert.Equal(e, s[y * w + c], 1e-9);
     }
 
     [Fact]
