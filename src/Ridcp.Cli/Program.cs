@@ -5,7 +5,7 @@ namespace Ridcp.Cli;
 
 public static class Program
 {
-    public static int Main(string[] args) => Build().Parse(args).Invoke();
+    public static int Main(string[] args) => CliInvocation.Run(Build(), args);
 
     /// <summary>The whole command tree; each command lives in Commands/ and calls a library service.</summary>
     public static RootCommand Build()
@@ -14,6 +14,7 @@ public static class Program
         root.Subcommands.Add(InfoCommand.Create());
         root.Subcommands.Add(EvalCommand.Create());
         root.Subcommands.Add(SynthesizeCommand.Create());
+        root.Subcommands.Add(DehazeCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
         return root;
     }

@@ -9,6 +9,7 @@ public static class BenchCommand
     {
         var cmd = new Command("bench", "Benchmarks that print speed and memory figures");
         cmd.Subcommands.Add(SynthesizeCommand.CreateBench());
+        cmd.Subcommands.Add(BenchDehazeCommand.Create());
         cmd.Subcommands.Add(BenchMetricsCommand.Create());
         return cmd;
     }
