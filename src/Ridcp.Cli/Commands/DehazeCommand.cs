@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using Ridcp.Baselines;
+using Ridcp.Imaging;
 using Ridcp.Inference;
 using Spectre.Console;
 
@@ -24,18 +26,35 @@ public static class DehazeCommand
         { Description = "Images with h*w >= max-size^2 are processed at half size (official rule)", DefaultValueFactory = _ => MaxSizeRule.DefaultMaxSize };
         var bitDepth = new Option<int>("--bit-depth")
         { Description = "Bits per channel of PNG outputs: 8 (as the official inference) or 16", DefaultValueFactory = _ => 8 };
+        var method = new Option<string>("--method")
+        { Description = "ridcp (the network) or dcp (dark channel prior baseline, He et al.; no weights, full resolution)", DefaultValueFactory = _ => "ridcp" };
+        method.AcceptOnlyFromAmong("ridcp", "dcp");
         var device = CommonOptions.Device();
         var verbose = CommonOptions.Verbose();
 
-        var cmd = new Command("dehaze", "Dehaze an image or a folder of images with RIDCP");
+        var cmd = new Command("dehaze", "Dehaze an image or a folder of images with RIDCP (or the dark channel prior baseline)");
         cmd.Arguments.Add(input);
-        foreach (var o in new Option[] { output, weights, chm, alpha, maxSize, bitDepth, device, verbose }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { output, weights, chm, alpha, maxSize, bitDepth, method, device, verbose }) cmd.Options.Add(o);
         cmd.SetAction(parse =>
         {
             bool v = parse.GetValue(verbose);
             var stdout = parse.InvocationConfiguration.Output;
             IReadOnlyList<DehazeItem> items;
             Dehazer dehazer;
+            if (parse.GetValue(method) == "dcp")
+            {
+                try
+                {
+                    if (parse.GetValue(weights) is not null || parse.GetValue(chm) is not null || parse.GetValue(alpha) is not null)
+                        throw new ArgumentException("--weights, --chm-weight and --alpha belong to --method ridcp, not dcp");
+                    items = DehazePlan.Make(parse.GetValue(input)!, parse.GetValue(output)!);
+                    DehazePlan.CheckBitDepth(items, parse.GetValue(bitDepth));
+                }
+                catch (Exception e) { return CliErrors.Report(parse, e, v); }
+                int dcpDepth = parse.GetValue(bitDepth);
+                if (!DehazePlan.IsFolder(parse.GetValue(input)!)) return RunOne(parse, DarkChannelPrior.Dehaze, items[0], dcpDepth, v);
+                return RunFolder(parse, DarkChannelPrior.Dehaze, items, dcpDepth, v);
+            }
             try
             {
                 var options = new DehazerOptions
@@ -60,22 +79,22 @@ public static class DehazeCommand
             {
                 if (v) foreach (var note in dehazer.LoadNotes) stdout.WriteLine(note);
                 int depth = parse.GetValue(bitDepth);
-                if (!DehazePlan.IsFolder(parse.GetValue(input)!)) return RunOne(parse, dehazer, items[0], depth, v);
-                return RunFolder(parse, dehazer, items, depth, v);
+                if (!DehazePlan.IsFolder(parse.GetValue(input)!)) return RunOne(parse, dehazer.Dehaze, items[0], depth, v);
+                return RunFolder(parse, dehazer.Dehaze, items, depth, v);
             }
         });
         return cmd;
     }
 
-    static int RunOne(ParseResult parse, Dehazer dehazer, DehazeItem item, int bitDepth, bool verbose)
+    static int RunOne(ParseResult parse, Func<RgbImage, RgbImage> dehaze, DehazeItem item, int bitDepth, bool verbose)
     {
-        var r = DehazeRun.Run([item], dehazer.Dehaze, pngBitDepth: bitDepth)[0];
+        var r = DehazeRun.Run([item], dehaze, pngBitDepth: bitDepth)[0];
         if (!r.Ok) return CliErrors.Report(parse, r.Error!, verbose);
         parse.InvocationConfiguration.Output.WriteLine($"{item.Output} ({Seconds(r.Elapsed)})");
         return ExitCodes.Ok;
     }
 
-    static int RunFolder(ParseResult parse, Dehazer dehazer, IReadOnlyList<DehazeItem> items, int bitDepth, bool verbose)
+    static int RunFolder(ParseResult parse, Func<RgbImage, RgbImage> dehaze, IReadOnlyList<DehazeItem> items, int bitDepth, bool verbose)
     {
         var stdout = parse.InvocationConfiguration.Output;
         var clock = Stopwatch.StartNew();
@@ -85,7 +104,7 @@ public static class DehazeCommand
             results = AnsiConsole.Progress().AutoClear(false).Start(ctx =>
             {
                 var task = ctx.AddTask("dehazing", maxValue: items.Count);
-                return DehazeRun.Run(items, dehazer.Dehaze, r =>
+                return DehazeRun.Run(items, dehaze, r =>
                 {
                     if (!r.Ok) CliErrors.Report(parse, r.Error!, verbose, Path.GetFileName(r.Item.Input));
                     task.Increment(1);
@@ -94,7 +113,7 @@ public static class DehazeCommand
         }
         else
         {
-            results = DehazeRun.Run(items, dehazer.Dehaze, r =>
+            results = DehazeRun.Run(items, dehaze, r =>
             {
                 if (r.Ok) stdout.WriteLine($"{r.Item.Output} ({Seconds(r.Elapsed)})");
                 else CliErrors.Report(parse, r.Error!, verbose, Path.GetFileName(r.Item.Input));
