@@ -1,0 +1,35 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Ridcp.Checkpoints;
+
+/// <summary>Copies a state dict into a module by name — its parameters and persistent buffers, i.e. the entries of
+/// <c>module.state_dict()</c> — like PyTorch's <c>load_state_dict</c>: strict by default (any missing or unexpected
+/// key fails), non-strict reports them and loads the rest; a shape mismatch fails either way. Everything is checked
+/// before the first copy, so a failure leaves the module as it was. Values are copied under no_grad, converted to
+/// the module tensor's dtype and device when they differ.</summary>
+public static class StateDictLoader
+{
+    public static LoadReport Load(nn.Module module, IReadOnlyDictionary<string, Tensor> stateDict, bool strict = true)
+    {
+        var target = module.state_dict();
+        var missing = target.Keys.Where(k => !stateDict.ContainsKey(k)).ToList();
+        var unexpected = stateDict.Keys.Where(k => !target.ContainsKey(k)).ToList();
+        var mismatches = new List<ShapeMismatch>();
+        var loaded = new List<string>();
+        var conversions = new List<string>();
+        foreach (var (key, dest) in target)
+        {
+            if (!stateDict.TryGetValue(key, out var src)) continue;
+            if (!src.shape.SequenceEqual(dest.shape)) { mismatches.Add(new ShapeMismatch(key, src.shape, dest.shape)); continue; }
+            loaded.Add(key);
+            if (src.dtype != dest.dtype) conversions.Add($"{key}: {src.dtype} -> {dest.dtype}");
+        }
+        var report = new LoadReport(missing, unexpected, mismatches, loaded, conversions);
+        if (mismatches.Count > 0 || (strict && !report.IsExact)) throw new CheckpointMismatchException(report);
+
+        using (no_grad())
+            foreach (var key in loaded) target[key].copy_(stateDict[key]);
+        return report;
+    }
+}
