@@ -1,0 +1,49 @@
+using System.Diagnostics;
+using static TorchSharp.torch;
+
+namespace Ridcp.Matching;
+
+/// <summary>Times the α search on synthetic cached features of a realistic size (e.g. 200 images of 24×32 tokens,
+/// codebook 1024×512), without a network: features are noisy codebook rows, the weight and p1 come from seeded
+/// random draws. For `ridcp chm bench`.</summary>
+public static class AlphaSearchBenchmark
+{
+    public sealed record Figures(int Images, long Tokens, int Codes, double CacheSeconds, double SecondsPerAlpha,
+        double SearchSeconds, int Evaluations, double Alpha, long CacheBytes);
+
+    public static Figures Run(int images, int tokensPerImage, int codes, int dim, AlphaSearchOptions options, long seed = 1)
+    {
+        var gen = new Generator((ulong)seed);
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        var codebook = randn([codes, dim], generator: gen);
+        var weight = rand([codes], generator: gen) * 0.01f;
+        // p1: nearest-code frequencies of a second, differently drawn set of tokens (so the optimum is not at α = 0)
+        var p1Stats = new CodeStatistics(codes, "synthetic");
+        var clearFeatures = codebook.index_select(0, randint(0, codes / 2, [images * tokensPerImage / 4], generator: gen))
+                            + 0.5f * randn([images * tokensPerImage / 4, dim], generator: gen);
+        p1Stats.AddImage(WeightedMatching.Match(WeightedMatching.Distances(clearFeatures, codebook), null, 0).data<long>().ToArray());
+        var p1 = p1Stats.Frequencies();
+
+        var clock = Stopwatch.StartNew();
+        using var cache = new DistanceCache(codebook, weight);
+        for (int i = 0; i < images; i++)
+        {
+            using var imageScope = NewDisposeScope();
+            var z = codebook.index_select(0, randint(0, codes, [tokensPerImage], generator: gen)) + 0.8f * randn([tokensPerImage, dim], generator: gen);
+            cache.AddImage(z);
+        }
+        double cacheSeconds = clock.Elapsed.TotalSeconds;
+
+        clock.Restart();
+        const int Repeats = 3;
+        for (int r = 0; r < Repeats; r++) cache.Counts(-10 - r);
+        double perAlpha = clock.Elapsed.TotalSeconds / Repeats;
+
+        clock.Restart();
+        var result = AlphaRecommendation.ForSet(cache, p1, options);
+        double search = clock.Elapsed.TotalSeconds;
+        return new Figures(images, cache.Tokens, codes, cacheSeconds, perAlpha, search, result.Evaluations, result.Alpha,
+            cache.Tokens * codes * sizeof(float));
+    }
+}
