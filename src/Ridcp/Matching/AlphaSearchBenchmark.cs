@@ -26,7 +26,7 @@ public static class AlphaSearchBenchmark
         var p1 = p1Stats.Frequencies();
 
         var clock = Stopwatch.StartNew();
-        using var cache = new DistanceCache(codebook, weight);
+        using var cache = new MatchingCache(codebook, weight, options.Min, options.Max);
         for (int i = 0; i < images; i++)
         {
             using var imageScope = NewDisposeScope();

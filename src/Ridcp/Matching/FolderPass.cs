@@ -21,11 +21,11 @@ public static class FolderPass
         return stats;
     }
 
-    /// <summary>The distances of every image's tokens to every code, for the α search.</summary>
-    public static DistanceCache CacheDistances(IReadOnlyList<string> images, FeatureExtractor features, Tensor codebook, Tensor weight,
-        Action<string, Exception>? onError = null, Action<string>? onDone = null)
+    /// <summary>What weighted matching picks for every image's tokens over an α range, for the α search.</summary>
+    public static MatchingCache CacheMatching(IReadOnlyList<string> images, FeatureExtractor features, Tensor codebook, Tensor weight,
+        double minAlpha, double maxAlpha, Action<string, Exception>? onError = null, Action<string>? onDone = null)
     {
-        var cache = new DistanceCache(codebook, weight);
+        var cache = new MatchingCache(codebook, weight, minAlpha, maxAlpha);
         try { ForEach(images, features, onError, onDone, cache.AddImage); }
         catch { cache.Dispose(); throw; }
         return cache;

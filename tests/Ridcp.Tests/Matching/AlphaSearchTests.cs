@@ -64,7 +64,7 @@ public class AlphaSearchTests
         // tokens switch to code 1 below α = s_j; p1 = (1/4, 3/4) needs exactly three of four on code 1:
         // α ∈ [−2.7, −2.2), the only α where KL reaches its floor; at α = 0 two tokens (s = 1, 3) are on code 1.
         using var scope = NewDisposeScope();
-        using var cache = new DistanceCache(SyntheticTokens.Codebook(), SyntheticTokens.Weight());
+        using var cache = new MatchingCache(SyntheticTokens.Codebook(), SyntheticTokens.Weight(), -20, 20);
         cache.AddImage(SyntheticTokens.Tokens(-2.7, -2.2, 1, 3));
         double[] p1 = [0.25, 0.75];
         var r = AlphaRecommendation.ForSet(cache, p1, new AlphaSearchOptions { Min = -10, Max = 10, GridStep = 1 });
@@ -83,7 +83,7 @@ public class AlphaSearchTests
         // image 0: s = (−6, −5, −4, 3.5): one token on code 1 ⇔ α ∈ [−4, 3.5), centre −0.25
         // image 1: s = (−9, −8.5, −8, −7.5): one token ⇔ α ∈ [−8, −7.5), centre −7.75
         using var scope = NewDisposeScope();
-        using var cache = new DistanceCache(SyntheticTokens.Codebook(), SyntheticTokens.Weight());
+        using var cache = new MatchingCache(SyntheticTokens.Codebook(), SyntheticTokens.Weight(), -20, 20);
         cache.AddImage(SyntheticTokens.Tokens(-6, -5, -4, 3.5));
         cache.AddImage(SyntheticTokens.Tokens(-9, -8.5, -8, -7.5));
         double[] p1 = [0.75, 0.25];

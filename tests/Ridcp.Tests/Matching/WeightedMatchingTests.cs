@@ -44,33 +44,4 @@ public class WeightedMatchingTests
         var got = WeightedMatching.Match(d, weight, alpha);
         Assert.Equal(expected.reshape(-1).data<long>().ToArray(), got.data<long>().ToArray());
     }
-
-    [Fact]
-    public void The_cache_counts_the_official_network_indices_of_a_whole_image_for_three_alphas()
-    {
-        using var scope = NewDisposeScope();
-        var codebook = DeterministicWeights.Make("quantize_group.0.embedding.weight", [1024, 512]);
-        var weight = DeterministicWeights.Make("quantize_group.0.weight", [1024]);
-        using var cache = new DistanceCache(codebook, weight);
-        cache.AddImage(DeterministicWeights.LoadNpy("lq_72x100_feat_to_quant.npy"));
-        cache.AddImage(DeterministicWeights.LoadNpy("lq_45x61_feat_to_quant.npy"));
-        Assert.Equal(24 * 32 + 16 * 16, cache.Tokens);
-        foreach (var (tag, alpha) in new[] { ("a0", 0.0), ("am21.25", -21.25), ("ap10", 10.0) })
-        {
-            var a = DeterministicWeights.LoadNpy($"lq_72x100_{tag}_indices.npy");
-            var b = DeterministicWeights.LoadNpy($"lq_45x61_{tag}_indices.npy");
-            var expected = new long[1024];
-            foreach (long k in a.data<long>()) expected[k]++;
-            Assert.Equal(expected, cache.ImageCounts(0, alpha));
-            foreach (long k in b.data<long>()) expected[k]++;
-            Assert.Equal(expected, cache.Counts(alpha));
-        }
-    }
-
-    [Fact]
-    public void A_weight_that_does_not_fit_the_codebook_is_refused()
-    {
-        using var scope = NewDisposeScope();
-        Assert.Throws<ArgumentException>(() => new DistanceCache(SyntheticTokens.Codebook(), tensor(new float[] { 1, 2, 3 })));
-    }
 }
