@@ -65,10 +65,11 @@ public static class ChmCommand
             var options = SearchOptions(parse.GetValue(range), parse.GetValue(step));
             var f = AlphaSearchBenchmark.Run(n, h * w, k, d, options);
             var o = parse.InvocationConfiguration.Output;
-            o.WriteLine($"cached tokens: {f.Tokens} ({f.Images} images of {h}x{w}), codebook {f.Codes}x{d}, distance cache {f.CacheBytes / (1024.0 * 1024.0):F0} MiB");
-            o.WriteLine($"cache build (distances): {f.CacheSeconds:F2} s");
-            o.WriteLine($"one alpha (reweight + argmin + counts): {f.SecondsPerAlpha * 1000:F0} ms");
+            o.WriteLine($"cached tokens: {f.Tokens} ({f.Images} images of {h}x{w}), codebook {f.Codes}x{d}, {f.Segments} envelope segments");
+            o.WriteLine($"cache build (distances + envelopes): {f.CacheSeconds:F2} s");
+            o.WriteLine($"one alpha (counts over all tokens): {f.SecondsPerAlpha * 1000:F1} ms");
             o.WriteLine($"search: {f.Evaluations} evaluations in {f.SearchSeconds:F2} s (grid step {options.GridStep.ToString(Inv)} over {options.Min.ToString(Inv)}:{options.Max.ToString(Inv)}, tolerance {options.Tolerance.ToString(Inv)})");
+            o.WriteLine($"KL at alpha 0: {f.KlAtZero.ToString("G6", Inv)}, at the optimum: {f.Kl.ToString("G6", Inv)}");
             o.WriteLine($"alpha: {f.Alpha.ToString("0.##", Inv)}");
             return ExitCodes.Ok;
         }));
