@@ -13,6 +13,7 @@ internal sealed class PickleReader
 {
     static readonly object Mark = new();
     const int MaxMemo = 1 << 24;
+    const long MaxItemBytes = 1L << 28;   // one string or bytes object; a state dict's are tiny
 
     readonly Stream _s;
     readonly string _source;
@@ -25,6 +26,15 @@ internal sealed class PickleReader
 
     /// <summary>Reads one pickle (up to and including its STOP opcode) and returns its object.</summary>
     public object? Load()
+    {
+        try { return Run(); }
+        catch (Exception e) when (e is FormatException or OverflowException)
+        {
+            throw Corrupt($"bad number in pickle ({e.Message})");
+        }
+    }
+
+    object? Run()
     {
         _stack.Clear(); _marks.Clear(); _memo.Clear();
         while (true)
@@ -163,6 +173,7 @@ internal sealed class PickleReader
     byte[] ReadBytes(long n)
     {
         if (n < 0 || n > Remaining) throw Truncated();
+        if (n > MaxItemBytes) throw Corrupt($"a single pickled string of {n} bytes");
         var buf = new byte[n];
         _s.ReadExactly(buf);
         return buf;

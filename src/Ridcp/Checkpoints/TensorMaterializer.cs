@@ -37,7 +37,7 @@ internal static class TensorMaterializer
             foreach (var b in bases.Values) b.Dispose();
         }
         if (root is PendingTensor rootTensor) return views[rootTensor];
-        Replace(root, views, new HashSet<object>(ReferenceEqualityComparer.Instance));
+        Replace(root, views);
         return root;
     }
 
@@ -99,24 +99,36 @@ internal static class TensorMaterializer
         }
     }
 
-    static void Replace(object? node, Dictionary<PendingTensor, Tensor> views, HashSet<object> seen)
+    /// <summary>Swaps every pending tensor in the object graph for its tensor. Iterative, so a maliciously deep
+    /// nesting cannot overflow the call stack; each container is visited once (pickles may share or cycle).</summary>
+    static void Replace(object? root, Dictionary<PendingTensor, Tensor> views)
     {
-        if (node is null || !seen.Add(node)) return;
-        switch (node)
+        var seen = new HashSet<object>(ReferenceEqualityComparer.Instance);
+        var todo = new Stack<object>();
+        if (root is not null) todo.Push(root);
+        while (todo.Count > 0)
         {
-            case CheckpointDict d:
-                foreach (var key in d.Keys.ToList())
-                {
-                    if (d[key] is PendingTensor p) d[key] = views[p];
-                    else Replace(d[key], views, seen);
-                }
-                break;
-            case List<object?> l:
-                for (int i = 0; i < l.Count; i++) { if (l[i] is PendingTensor p) l[i] = views[p]; else Replace(l[i], views, seen); }
-                break;
-            case object?[] a:
-                for (int i = 0; i < a.Length; i++) { if (a[i] is PendingTensor p) a[i] = views[p]; else Replace(a[i], views, seen); }
-                break;
+            var node = todo.Pop();
+            if (!seen.Add(node)) continue;
+            switch (node)
+            {
+                case CheckpointDict d:
+                    foreach (var key in d.Keys.ToList()) d[key] = Swap(d[key], views, todo);
+                    break;
+                case List<object?> l:
+                    for (int i = 0; i < l.Count; i++) l[i] = Swap(l[i], views, todo);
+                    break;
+                case object?[] a:
+                    for (int i = 0; i < a.Length; i++) a[i] = Swap(a[i], views, todo);
+                    break;
+            }
         }
+    }
+
+    static object? Swap(object? item, Dictionary<PendingTensor, Tensor> views, Stack<object> todo)
+    {
+        if (item is PendingTensor p) return views[p];
+        if (item is CheckpointDict or List<object?> or object?[]) todo.Push(item);
+        return item;
     }
 }
