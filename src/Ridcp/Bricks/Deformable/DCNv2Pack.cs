@@ -1,0 +1,58 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Ridcp.Bricks.Deformable;
+
+/// <summary>Port of DCNv2Pack in basicsr/archs/dehaze_vq_weight_arch.py (a basicsr ModulatedDeformConvPack whose
+/// offsets and masks come from a second feature map): out = conv_offset(feat); o1, o2, m = chunk(out, 3);
+/// offset = cat(o1, o2); mask = sigmoid(m); deformable conv of x. Parameters <c>weight</c>, <c>bias</c>,
+/// <c>conv_offset</c> = Conv2d(in, dg*3*k*k, k, 1, padding) as in basicsr/ops/dcn/deform_conv.py.
+/// Deviation: the official forward logs through an unimported get_root_logger when mean |offset| &gt; 50 (a
+/// NameError); this port neither logs nor fails there.</summary>
+public sealed class DCNv2Pack : nn.Module<Tensor, Tensor, Tensor>
+{
+    private readonly Parameter weight;
+    private readonly Parameter bias;
+    private readonly Conv2d conv_offset;
+
+    private readonly int padding;
+    private readonly int deformableGroups;
+
+    public DCNv2Pack(int inChannels, int outChannels, int kernelSize = 3, int padding = 1, int deformableGroups = 4)
+        : base(nameof(DCNv2Pack))
+    {
+        this.padding = padding;
+        this.deformableGroups = deformableGroups;
+        // basicsr ModulatedDeformConv.init_weights: weight ~ U(-1/sqrt(n), 1/sqrt(n)), n = in * k * k; bias 0.
+        double stdv = 1.0 / Math.Sqrt(inChannels * kernelSize * kernelSize);
+        weight = new Parameter(empty(outChannels, inChannels, kernelSize, kernelSize).uniform_(-stdv, stdv));
+        bias = new Parameter(zeros(outChannels));
+        conv_offset = nn.Conv2d(inChannels, deformableGroups * 3 * kernelSize * kernelSize, kernelSize, stride: 1, padding: padding);
+        // ModulatedDeformConvPack.init_weights: the offset conv starts at zero (no deformation, mask 0.5).
+        using (no_grad())
+        {
+            conv_offset.weight!.zero_();
+            conv_offset.bias!.zero_();
+        }
+        RegisterComponents();
+    }
+
+    /// <summary>x: features to sample [B, C_in, H, W]; feat: source of offsets and masks [B, C_in, H, W].</summary>
+    public override Tensor forward(Tensor x, Tensor feat)
+    {
+        using var scope = NewDisposeScope();
+        var (offset, mask) = OffsetsAndMasks(feat);
+        return ModulatedDeformConv.Apply(x, offset, mask, weight, bias, 1, padding, 1, deformableGroups).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The offsets [B, 2*dg*K, H, W] and sigmoid masks [B, dg*K, H, W] that <see cref="forward"/> uses.</summary>
+    public (Tensor Offset, Tensor Mask) OffsetsAndMasks(Tensor feat)
+    {
+        using var scope = NewDisposeScope();
+        var parts = conv_offset.forward(feat).chunk(3, 1);
+        var offset = cat([parts[0], parts[1]], 1);
+        var mask = parts[2].sigmoid();
+        return (offset.MoveToOuterDisposeScope(), mask.MoveToOuterDisposeScope());
+    }
+}

@@ -1,0 +1,33 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Ridcp.Bricks.Residual;
+
+/// <summary>Port of <c>ResBlock</c> (RIDCP basicsr/archs/ridcp_utils.py): the pre-activation residual block of
+/// taming-transformers, output = input + conv(input) with
+/// conv = Sequential(NormLayer, ActLayer, Conv3x3, NormLayer, ActLayer, Conv3x3).</summary>
+/// <remarks>The positions 1 and 4 hold parameter-free activations; they are kept so that the keys read
+/// <c>conv.0.norm.weight</c>, <c>conv.2.weight</c>, <c>conv.3.norm.weight</c>, <c>conv.5.weight</c>.
+/// The residual sum needs in_channel == out_channel, as in the official code.</remarks>
+public sealed class ResBlock : nn.Module<Tensor, Tensor>
+{
+    private readonly nn.Module<Tensor, Tensor> conv;
+
+    public ResBlock(long inChannel, long outChannel, string normType = "gn", string actType = "leakyrelu") : base(nameof(ResBlock))
+    {
+        conv = nn.Sequential(
+            new NormLayer(inChannel, normType),
+            new ActLayer(inChannel, actType),
+            nn.Conv2d(inChannel, outChannel, 3, stride: 1, padding: 1),
+            new NormLayer(outChannel, normType),
+            new ActLayer(outChannel, actType),
+            nn.Conv2d(outChannel, outChannel, 3, stride: 1, padding: 1));
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor input)
+    {
+        using var res = conv.forward(input);
+        return res + input;
+    }
+}

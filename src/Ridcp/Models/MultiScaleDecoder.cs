@@ -1,0 +1,57 @@
+using Ridcp.Bricks.Deformable;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Ridcp.Models;
+
+/// <summary>Port of <c>MultiScaleDecoder</c> (RIDCP basicsr/archs/dehaze_vq_weight_arch.py), the residual branch of
+/// the LQ stage: per x2 stage an <c>upsampler</c> (the DecoderBlock layout) and a <c>warp</c> block that aligns the
+/// code decoder's features to the residual features with a modulated deformable conv, added back with the feature
+/// normalisation (NFA, paper Sec. 3.2): x = x + x_vq * (mean(x) / mean(x_vq)).</summary>
+/// <remarks>The means are over the whole tensor, batch and padding included, as in the official code: images of a
+/// batch influence each other. The warp blocks are built even with use_warp false (their keys exist officially).</remarks>
+public sealed class MultiScaleDecoder : nn.Module<Tensor, IReadOnlyList<Tensor>, Tensor>
+{
+    private readonly ModuleList<nn.Module<Tensor, Tensor>> upsampler;
+    private readonly ModuleList<WarpBlock> warp;
+    private readonly bool onlyResidual;
+    private readonly bool useWarp;
+
+    public MultiScaleDecoder(VQWeightDehazeNetOptions o) : base(nameof(MultiScaleDecoder))
+    {
+        onlyResidual = o.OnlyResidual;
+        useWarp = o.UseWarp;
+        upsampler = new ModuleList<nn.Module<Tensor, Tensor>>();
+        warp = new ModuleList<WarpBlock>();
+        int res = o.GtResolution >> o.MaxDepth;
+        for (int i = 0; i < o.MaxDepth; i++)
+        {
+            int inCh = o.ChannelQueryDict[res], outCh = o.ChannelQueryDict[res * 2];
+            upsampler.Add(DecoderBlock.Layers(inCh, outCh, o.NormType, o.ActType));
+            warp.Add(new WarpBlock(outCh));
+            res *= 2;
+        }
+        RegisterComponents();
+    }
+
+    /// <param name="input">Encoder features (the caller detaches them, as the official encode_and_decode does).</param>
+    /// <param name="codeDecoderOutput">Output of each decoder_group stage, coarse to fine.</param>
+    public override Tensor forward(Tensor input, IReadOnlyList<Tensor> codeDecoderOutput)
+    {
+        using var scope = NewDisposeScope();
+        var x = input;
+        for (int i = 0; i < upsampler.Count; i++)
+        {
+            x = upsampler[i].forward(x);
+            if (onlyResidual) continue;
+            if (useWarp)
+            {
+                var xVq = warp[i].forward(codeDecoderOutput[i], x);
+                x = x + xVq * (x.mean() / xVq.mean());
+            }
+            else x = x + codeDecoderOutput[i];
+        }
+        return scope.MoveToOuter(x);
+    }
+}

@@ -1,0 +1,135 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Ridcp.Models;
+
+/// <summary>Port of <c>VQWeightDehazeNet</c> (RIDCP basicsr/archs/dehaze_vq_weight_arch.py), both stages:
+/// the HQ stage (VQGAN: encoder, 1x1 conv, vector quantiser, CombineQuantBlock, decoder groups, out_conv) and the LQ
+/// stage (encoder + Swin layers, controllable matching, residual multi-scale decoder with WarpBlocks and NFA,
+/// residual_conv). Sub-modules carry the PyTorch attribute names, so state-dict keys equal the official ones.</summary>
+/// <remarks>Deviations, on purpose: alpha is per call (the official weight_alpha is sticky); <see cref="Test"/>
+/// returns the VQ-branch image where the official test() returns None (HQ stage); the CHM weight starts at zero
+/// instead of being torch.load()ed from a fixed path inside the constructor; one codebook scale only; no VGG
+/// semantic loss.</remarks>
+public sealed class VQWeightDehazeNet : nn.Module
+{
+    // Declaration order = registration order = the official state_dict order.
+    private readonly MultiScaleEncoder multiscale_encoder;
+    private readonly MultiScaleDecoder? multiscale_decoder;
+    private readonly ModuleList<DecoderBlock> decoder_group;
+    private readonly nn.Module<Tensor, Tensor> out_conv;
+    private readonly nn.Module<Tensor, Tensor> residual_conv;
+    private readonly ModuleList<VectorQuantizer> quantize_group;
+    private readonly ModuleList<nn.Module<Tensor, Tensor>> before_quant_group;
+    private readonly ModuleList<CombineQuantBlock> after_quant_group;
+
+    public VQWeightDehazeNetOptions Options { get; }
+
+    public VQWeightDehazeNet(VQWeightDehazeNetOptions? options = null) : base(nameof(VQWeightDehazeNet))
+    {
+        var o = Options = options ?? new VQWeightDehazeNetOptions();
+        o.Validate();
+        var ch = o.ChannelQueryDict;
+        var cb = o.CodebookParams[0];
+
+        multiscale_encoder = new MultiScaleEncoder(o);
+        if (o.LqStage && o.UseResidual) multiscale_decoder = new MultiScaleDecoder(o);
+
+        decoder_group = new ModuleList<DecoderBlock>();
+        int outCh = 0;
+        for (int i = 0; i < o.MaxDepth; i++)
+        {
+            int res = (o.GtResolution >> o.MaxDepth) << i;
+            outCh = ch[res * 2];
+            decoder_group.Add(new DecoderBlock(ch[res], outCh, o.NormType, o.ActType));
+        }
+        out_conv = nn.Conv2d(outCh, 3, 3, stride: 1, padding: 1);
+        // Built (and saved) in the HQ stage too, although only the LQ stage uses it (official quirk).
+        residual_conv = nn.Conv2d(outCh, 3, 3, stride: 1, padding: 1);
+
+        quantize_group = new ModuleList<VectorQuantizer>(
+            new VectorQuantizer(cb.Size, cb.Dim, o.Beta, o.LqStage, o.UseWeight, o.WeightAlpha));
+        before_quant_group = new ModuleList<nn.Module<Tensor, Tensor>>(nn.Conv2d(ch[cb.Scale], cb.Dim, 1));
+        after_quant_group = new ModuleList<CombineQuantBlock>(new CombineQuantBlock(cb.Dim, 0, ch[cb.Scale]));
+        RegisterComponents();
+    }
+
+    /// <summary>The vector quantiser (quantize_group.0): codebook, CHM weight, distances.</summary>
+    public VectorQuantizer Quantizer => quantize_group[0];
+
+    /// <summary>Sets the CHM weight (e.g. weight_for_matching_dehazing_Flickr.pth, a bare [1024] tensor).</summary>
+    public void SetChmWeight(Tensor weight) => Quantizer.SetChmWeight(weight);
+
+    /// <summary>Official encode_and_decode(input, gt_indices, weight_alpha) on an input whose sides are multiples of
+    /// <see cref="VQWeightDehazeNetOptions.PadMultiple"/> (the LQ stage's Swin windows need that; <see cref="Test"/>
+    /// pads). Gradients flow unless the caller is under no_grad.</summary>
+    /// <param name="weightAlpha">CHM alpha for this call; null = the options' value (not the last call's).</param>
+    /// <param name="gtIndices">HQ code indices [B,1,H/4,W/4] for the LQ training loss.</param>
+    public EncodeDecodeResult EncodeAndDecode(Tensor input, float? weightAlpha = null, Tensor? gtIndices = null)
+    {
+        if (input.ndim != 4 || input.shape[1] != Options.InChannel)
+            throw new ArgumentException($"input must be [B,{Options.InChannel},H,W], got [{string.Join(", ", input.shape)}]");
+        using var scope = NewDisposeScope();
+        var encFeats = multiscale_encoder.forward(input);
+        int codebookScale = Options.CodebookParams[0].Scale;
+
+        var x = encFeats;
+        var codeDecoderOutput = new List<Tensor>();
+        Tensor? featToQuant = null, zQuant = null, loss = null, indices = null;
+        for (int i = 0; i < Options.MaxDepth; i++)
+        {
+            int curRes = (Options.GtResolution >> Options.MaxDepth) << i;
+            if (curRes == codebookScale)
+            {
+                featToQuant = before_quant_group[0].forward(x);
+                var q = Quantizer.Forward(featToQuant, gtIndices, weightAlpha ?? Options.WeightAlpha);
+                (zQuant, loss, indices) = (q.ZQuant, q.CodebookLoss, q.Indices);
+                if (!Options.UseQuantize) zQuant = featToQuant;
+                x = after_quant_group[0].forward(zQuant);
+            }
+            x = decoder_group[i].forward(x);
+            codeDecoderOutput.Add(x);
+        }
+        var outImg = out_conv.forward(x);
+
+        Tensor? outResidual = null;
+        if (multiscale_decoder is not null)
+        {
+            // The residual branch sees detached encoder features unless only_residual (official).
+            var residualIn = Options.OnlyResidual ? encFeats : encFeats.detach();
+            outResidual = residual_conv.forward(multiscale_decoder.forward(residualIn, codeDecoderOutput));
+        }
+
+        var result = new EncodeDecodeResult(outImg, outResidual, loss!, null, indices!, featToQuant!, zQuant!, encFeats);
+        scope.MoveToOuter(new[] { outImg, outResidual, loss, indices, featToQuant, zQuant, encFeats }.OfType<Tensor>().Distinct());
+        return result;
+    }
+
+    /// <summary>Official test(input, weight_alpha): mirror-pads to the next multiple of 32 (always growing, README
+    /// section 4), runs encode_and_decode without gradients and crops back to the input size.</summary>
+    /// <returns>The residual-branch image on the LQ stage; on the HQ stage (official: None) the VQ-branch image.
+    /// Indices are on the padded latent grid [B,1,hp/4,wp/4].</returns>
+    public (Tensor Output, Tensor Indices) Test(Tensor input, float? weightAlpha = null)
+    {
+        using var _ = no_grad();
+        using var scope = NewDisposeScope();
+        long h = input.shape[^2], w = input.shape[^1];
+        var padded = MirrorPadding.Pad(input, Options.PadMultiple);
+        using var r = EncodeAndDecode(padded, weightAlpha);
+        var image = r.OutImgResidual ?? r.OutImg;
+        var output = image.narrow(2, 0, h).narrow(3, 0, w).contiguous();
+        var indices = r.Indices.clone();
+        return (scope.MoveToOuter(output), scope.MoveToOuter(indices));
+    }
+
+    /// <summary>Official decode_indices: the HQ decoder's image from code indices [B,1,H,W].</summary>
+    public Tensor DecodeIndices(Tensor indices)
+    {
+        if (indices.ndim != 4) throw new ArgumentException($"shape of indices must be (b, 1, h, w), got [{string.Join(", ", indices.shape)}]");
+        using var scope = NewDisposeScope();
+        var x = after_quant_group[0].forward(Quantizer.CodebookEntry(indices));
+        foreach (var m in decoder_group) x = m.forward(x);
+        return scope.MoveToOuter(out_conv.forward(x));
+    }
+}

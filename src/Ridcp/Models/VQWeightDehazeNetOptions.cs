@@ -1,0 +1,233 @@
+using System.Collections;
+using System.Globalization;
+
+namespace Ridcp.Models;
+
+/// <summary>Constructor options of <see cref="VQWeightDehazeNet"/>, named and defaulted like the keyword arguments
+/// of the official <c>VQWeightDehazeNet.__init__</c> (RIDCP basicsr/archs/dehaze_vq_weight_arch.py), plus the
+/// numbers the official code hard-codes (channel table, Swin sizes, beta), exposed so that smaller variants can be
+/// built for CPU training. The defaults give the official network; <see cref="OfficialLq"/> is the net of
+/// inference_ridcp.py with the README's flags (--use_weight --alpha -21.25).</summary>
+/// <remarks>Checkpoints carry these options as a flat dictionary (<see cref="ToDictionary"/> /
+/// <see cref="FromDictionary"/>); a missing key means the official value.
+/// Deviation: the official constructor accepts several codebook scales; RIDCP only ever uses one, and so does
+/// this port (a second scale is rejected).</remarks>
+public sealed record VQWeightDehazeNetOptions
+{
+    /// <summary>channel_query_dict of the official constructor: feature resolution -> channels.</summary>
+    public static readonly IReadOnlyDictionary<int, int> OfficialChannels = new SortedDictionary<int, int>
+    {
+        [8] = 256, [16] = 256, [32] = 256, [64] = 256, [128] = 128, [256] = 64, [512] = 32,
+    };
+
+    public int InChannel { get; init; } = 3;
+    public IReadOnlyList<CodebookSpec> CodebookParams { get; init; } = [new(64, 1024, 512)];
+    public int GtResolution { get; init; } = 256;
+    public bool LqStage { get; init; }
+    public string NormType { get; init; } = "gn";
+    public string ActType { get; init; } = "silu";
+    public bool UseQuantize { get; init; } = true;
+    public bool UseResidual { get; init; } = true;
+    public bool OnlyResidual { get; init; }
+    /// <summary>Controllable high-quality prior matching (CHM): distances times exp(alpha * w).</summary>
+    public bool UseWeight { get; init; }
+    public bool UseWarp { get; init; } = true;
+    /// <summary>Default alpha of CHM matching when a call gives none (official constructor default 1.0).</summary>
+    public float WeightAlpha { get; init; } = 1.0f;
+    /// <summary>Commitment weight of the VQ loss (VectorQuantizer beta, 0.25 in the official code).</summary>
+    public float Beta { get; init; } = 0.25f;
+    public IReadOnlyDictionary<int, int> ChannelQueryDict { get; init; } = OfficialChannels;
+    /// <summary>Swin blocks per RSTB (SwinLayers blk_depth, official 6).</summary>
+    public int SwinBlkDepth { get; init; } = 6;
+    /// <summary>Number of RSTBs in SwinLayers (official 4).</summary>
+    public int SwinNumBlocks { get; init; } = 4;
+    public int SwinNumHeads { get; init; } = 8;
+    public int SwinWindowSize { get; init; } = 8;
+    /// <summary>Latent size the Swin blocks are built for (official input_resolution (32, 32)); decides the shape of
+    /// the persisted attn_mask buffers only, other sizes recompute the mask.</summary>
+    public int SwinInputResolution { get; init; } = 32;
+
+    /// <summary>The HQ stage (VQGAN of pretrained_HQPs.pth) as the LQ training code builds it.</summary>
+    public static VQWeightDehazeNetOptions OfficialHq => new();
+
+    /// <summary>The LQ stage as inference_ridcp.py builds it with --use_weight --alpha -21.25.</summary>
+    public static VQWeightDehazeNetOptions OfficialLq => new() { LqStage = true, UseWeight = true, WeightAlpha = -21.25f };
+
+    /// <summary>Number of x2 stages between the image and the codebook (official max_depth = log2(gt_res / scale)).</summary>
+    public int MaxDepth
+    {
+        get
+        {
+            int ratio = GtResolution / CodebookParams[0].Scale;
+            return (int)Math.Round(Math.Log2(ratio));
+        }
+    }
+
+    /// <summary>Channels of the latent map where the codebook sits (also the Swin embedding dimension).</summary>
+    public int LatentChannels => ChannelQueryDict[CodebookParams[0].Scale];
+
+    /// <summary>The multiple test() pads to: one latent pixel is 2^max_depth image pixels and the Swin windows need
+    /// whole windows of latent pixels, so 4 * 8 = 32 for the official net (official test(): wsz = 32).</summary>
+    public int PadMultiple => (1 << MaxDepth) * SwinWindowSize;
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first inconsistent option.</summary>
+    public void Validate()
+    {
+        if (InChannel <= 0) throw new ArgumentException($"in_channel must be positive, got {InChannel}");
+        if (CodebookParams.Count != 1)
+            throw new ArgumentException($"codebook_params must hold exactly one codebook (RIDCP uses one), got {CodebookParams.Count}");
+        var cb = CodebookParams[0];
+        if (cb.Scale <= 0 || cb.Size <= 0 || cb.Dim <= 0) throw new ArgumentException($"codebook_params values must be positive, got {cb}");
+        if (GtResolution <= 0 || GtResolution % cb.Scale != 0 || !IsPowerOfTwo(GtResolution / cb.Scale) || GtResolution == cb.Scale)
+            throw new ArgumentException($"gt_resolution / codebook scale must be a power of two >= 2, got {GtResolution} / {cb.Scale}");
+        for (int i = 0, res = GtResolution; i <= MaxDepth; i++, res /= 2)
+            if (!ChannelQueryDict.TryGetValue(res, out int ch) || ch <= 0)
+                throw new ArgumentException($"channel_query_dict has no positive channel count for resolution {res}");
+        if (SwinBlkDepth <= 0 || SwinNumBlocks <= 0 || SwinNumHeads <= 0 || SwinWindowSize <= 0 || SwinInputResolution <= 0)
+            throw new ArgumentException("Swin sizes (blk_depth, num_blocks, num_heads, window_size, input_resolution) must be positive");
+        if (LqStage && LatentChannels % SwinNumHeads != 0)
+            throw new ArgumentException($"Swin embedding dimension {LatentChannels} is not divisible by {SwinNumHeads} heads");
+        if (!float.IsFinite(WeightAlpha)) throw new ArgumentException("weight_alpha must be finite");
+        _ = NormType.ToLowerInvariant() is "bn" or "in" or "gn" or "none" ? 0 : throw new ArgumentException($"norm_type '{NormType}' is not supported");
+        _ = ActType.ToLowerInvariant() is "relu" or "leakyrelu" or "prelu" or "silu" or "gelu" or "none" ? 0 : throw new ArgumentException($"act_type '{ActType}' is not supported");
+    }
+
+    private static bool IsPowerOfTwo(int v) => v > 0 && (v & (v - 1)) == 0;
+
+    /// <summary>Flat form for checkpoints: values are string, int, float, bool or int[]. codebook_params is
+    /// flattened row by row ([scale, size, dim, ...]), channel_query_dict as [resolution, channels, ...] pairs.</summary>
+    public Dictionary<string, object> ToDictionary() => new()
+    {
+        ["in_channel"] = InChannel,
+        ["codebook_params"] = CodebookParams.SelectMany(c => new[] { c.Scale, c.Size, c.Dim }).ToArray(),
+        ["gt_resolution"] = GtResolution,
+        ["LQ_stage"] = LqStage,
+        ["norm_type"] = NormType,
+        ["act_type"] = ActType,
+        ["use_quantize"] = UseQuantize,
+        ["use_residual"] = UseResidual,
+        ["only_residual"] = OnlyResidual,
+        ["use_weight"] = UseWeight,
+        ["use_warp"] = UseWarp,
+        ["weight_alpha"] = WeightAlpha,
+        ["beta"] = Beta,
+        ["channel_query_dict"] = ChannelQueryDict.OrderBy(p => p.Key).SelectMany(p => new[] { p.Key, p.Value }).ToArray(),
+        ["swin_blk_depth"] = SwinBlkDepth,
+        ["swin_num_blocks"] = SwinNumBlocks,
+        ["swin_num_heads"] = SwinNumHeads,
+        ["swin_window_size"] = SwinWindowSize,
+        ["swin_input_resolution"] = SwinInputResolution,
+    };
+
+    /// <summary>Inverse of <see cref="ToDictionary"/>. Missing keys (or a null dictionary) take the official
+    /// defaults; numbers may come as any integer or floating type (pickle gives long / double); unknown keys and
+    /// ill-typed values are errors, so that a typo in a checkpoint is not silently ignored.</summary>
+    public static VQWeightDehazeNetOptions FromDictionary(IReadOnlyDictionary<string, object?>? d)
+    {
+        var o = new VQWeightDehazeNetOptions();
+        if (d is null) return o;
+        foreach (var (key, value) in d)
+        {
+            if (value is null) continue;
+            o = key switch
+            {
+                "in_channel" => o with { InChannel = AsInt(key, value) },
+                "codebook_params" => o with { CodebookParams = AsCodebooks(key, value) },
+                "gt_resolution" => o with { GtResolution = AsInt(key, value) },
+                "LQ_stage" => o with { LqStage = AsBool(key, value) },
+                "norm_type" => o with { NormType = AsString(key, value) },
+                "act_type" => o with { ActType = AsString(key, value) },
+                "use_quantize" => o with { UseQuantize = AsBool(key, value) },
+                "use_residual" => o with { UseResidual = AsBool(key, value) },
+                "only_residual" => o with { OnlyResidual = AsBool(key, value) },
+                "use_weight" => o with { UseWeight = AsBool(key, value) },
+                "use_warp" => o with { UseWarp = AsBool(key, value) },
+                "weight_alpha" => o with { WeightAlpha = AsFloat(key, value) },
+                "beta" => o with { Beta = AsFloat(key, value) },
+                "channel_query_dict" => o with { ChannelQueryDict = AsChannelDict(key, value) },
+                "swin_blk_depth" => o with { SwinBlkDepth = AsInt(key, value) },
+                "swin_num_blocks" => o with { SwinNumBlocks = AsInt(key, value) },
+                "swin_num_heads" => o with { SwinNumHeads = AsInt(key, value) },
+                "swin_window_size" => o with { SwinWindowSize = AsInt(key, value) },
+                "swin_input_resolution" => o with { SwinInputResolution = AsInt(key, value) },
+                _ => throw new ArgumentException($"unknown network option '{key}'"),
+            };
+        }
+        return o;
+    }
+
+    private static int AsInt(string key, object v) => v switch
+    {
+        int i => i,
+        long l when l is >= int.MinValue and <= int.MaxValue => (int)l,
+        double x when x == Math.Floor(x) && Math.Abs(x) <= int.MaxValue => (int)x,
+        float x when x == MathF.Floor(x) && Math.Abs(x) <= int.MaxValue => (int)x,
+        short s => s,
+        byte b => b,
+        _ => throw new ArgumentException($"network option '{key}' must be an integer, got {Describe(v)}"),
+    };
+
+    private static float AsFloat(string key, object v) => v switch
+    {
+        float f => f,
+        double x => (float)x,
+        int i => i,
+        long l => l,
+        _ => throw new ArgumentException($"network option '{key}' must be a number, got {Describe(v)}"),
+    };
+
+    private static bool AsBool(string key, object v) =>
+        v as bool? ?? throw new ArgumentException($"network option '{key}' must be a boolean, got {Describe(v)}");
+
+    private static string AsString(string key, object v) =>
+        v as string ?? throw new ArgumentException($"network option '{key}' must be a string, got {Describe(v)}");
+
+    private static int[] AsInts(string key, object v)
+    {
+        if (v is string || v is not IEnumerable e) throw new ArgumentException($"network option '{key}' must be a list of integers, got {Describe(v)}");
+        var list = new List<int>();
+        foreach (var item in e)
+        {
+            if (item is IEnumerable and not string)
+                foreach (var inner in (IEnumerable)item) list.Add(AsInt(key, inner ?? throw new ArgumentException($"network option '{key}' holds a null")));
+            else list.Add(AsInt(key, item ?? throw new ArgumentException($"network option '{key}' holds a null")));
+        }
+        return list.ToArray();
+    }
+
+    private static IReadOnlyList<CodebookSpec> AsCodebooks(string key, object v)
+    {
+        var a = AsInts(key, v);
+        if (a.Length == 0 || a.Length % 3 != 0) throw new ArgumentException($"network option '{key}' must hold [scale, size, dim] triples, got {a.Length} numbers");
+        return Enumerable.Range(0, a.Length / 3).Select(i => new CodebookSpec(a[3 * i], a[3 * i + 1], a[3 * i + 2])).ToArray();
+    }
+
+    private static IReadOnlyDictionary<int, int> AsChannelDict(string key, object v)
+    {
+        var a = AsInts(key, v);
+        if (a.Length == 0 || a.Length % 2 != 0) throw new ArgumentException($"network option '{key}' must hold [resolution, channels] pairs, got {a.Length} numbers");
+        var d = new SortedDictionary<int, int>();
+        for (int i = 0; i < a.Length; i += 2)
+            if (!d.TryAdd(a[i], a[i + 1])) throw new ArgumentException($"network option '{key}' names resolution {a[i]} twice");
+        return d;
+    }
+
+    private static string Describe(object v) => v switch
+    {
+        IFormattable f => $"{f.ToString(null, CultureInfo.InvariantCulture)} ({v.GetType().Name})",
+        _ => v.GetType().Name,
+    };
+
+    /// <summary>Value equality, the lists and the channel table compared element by element.</summary>
+    public bool Equals(VQWeightDehazeNetOptions? other) =>
+        other is not null && InChannel == other.InChannel && CodebookParams.SequenceEqual(other.CodebookParams)
+        && GtResolution == other.GtResolution && LqStage == other.LqStage && NormType == other.NormType
+        && ActType == other.ActType && UseQuantize == other.UseQuantize && UseResidual == other.UseResidual
+        && OnlyResidual == other.OnlyResidual && UseWeight == other.UseWeight && UseWarp == other.UseWarp
+        && WeightAlpha.Equals(other.WeightAlpha) && Beta.Equals(other.Beta)
+        && ChannelQueryDict.OrderBy(p => p.Key).SequenceEqual(other.ChannelQueryDict.OrderBy(p => p.Key))
+        && SwinBlkDepth == other.SwinBlkDepth && SwinNumBlocks == other.SwinNumBlocks && SwinNumHeads == other.SwinNumHeads
+        && SwinWindowSize == other.SwinWindowSize && SwinInputResolution == other.SwinInputResolution;
+
+    public override int GetHashCode() => HashCode.Combine(GtResolution, LqStage, UseWeight, WeightAlpha, CodebookParams.Count > 0 ? CodebookParams[0] : default);
+}
