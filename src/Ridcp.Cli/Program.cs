@@ -5,13 +5,15 @@ namespace Ridcp.Cli;
 
 public static class Program
 {
-    public static int Main(string[] args) => Build().Parse(args).Invoke();
+    public static int Main(string[] args) => CliInvocation.Run(Build(), args);
 
     /// <summary>The whole command tree; each command lives in Commands/ and calls a library service.</summary>
     public static RootCommand Build()
     {
         var root = new RootCommand("Ridcp.NET — RIDCP real-image dehazing (CVPR 2023) in C#");
         root.Subcommands.Add(InfoCommand.Create());
+        root.Subcommands.Add(DehazeCommand.Create());
+        root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(ChmCommand.Create());
         return root;
     }

@@ -3,27 +3,51 @@ using SkiaSharp;
 
 namespace Ridcp.Imaging;
 
-/// <summary>Reads and writes image files. Decoding through SkiaSharp; output format chosen by extension
+/// <summary>Reads and writes image files. PNG is decoded by <see cref="PngDecoder"/> (exact 16-bit samples);
+/// JPEG and other formats through SkiaSharp, with the EXIF orientation applied. Output format chosen by extension
 /// (.png, .jpg/.jpeg); writes are atomic.</summary>
 public static class ImageFile
 {
     /// <summary>Largest image accepted, in pixels (guards against decompression bombs such as 30000x30000).</summary>
     public const long MaxPixels = 200_000_000;
 
-    public static RgbImage Read(string path)
+    public static RgbImage Read(string path) => Read(path, MaxPixels);
+
+    /// <summary>Reads an image as RGB in [0,1]: 8-bit samples / 255, 16-bit / 65535, grey repeated into three
+    /// channels, alpha dropped. Throws <see cref="FileNotFoundException"/> or <see cref="InvalidDataException"/>
+    /// (corrupt, truncated, too large) with a message naming the file.</summary>
+    public static RgbImage Read(string path, long maxPixels)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"image not found: {path}", path);
-        using var codec = SKCodec.Create(path) ?? throw new InvalidDataException($"not a readable image: {path}");
+        byte[] bytes;
+        try { bytes = File.ReadAllBytes(path); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new InvalidDataException($"cannot read image {path}: {e.Message}", e);
+        }
+        if (bytes.Length == 0) throw new InvalidDataException($"image file is empty: {path}");
+        return PngDecoder.HasSignature(bytes) ? PngDecoder.Decode(bytes, path, maxPixels) : ReadWithSkia(bytes, path, maxPixels);
+    }
+
+    static RgbImage ReadWithSkia(byte[] bytes, string path, long maxPixels)
+    {
+        using var data = SKData.CreateCopy(bytes);
+        using var codec = SKCodec.Create(data) ?? throw new InvalidDataException($"not a readable image: {path}");
         var info = codec.Info;
-        if ((long)info.Width * info.Height > MaxPixels)
-            throw new InvalidDataException($"image too large: {info.Width}x{info.Height} ({path}); at most {MaxPixels} pixels");
+        CheckPixelLimit(info.Width, info.Height, path, maxPixels);
         using var bitmap = new SKBitmap(new SKImageInfo(info.Width, info.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul));
         var result = codec.GetPixels(bitmap.Info, bitmap.GetPixels());
-        if (result != SKCodecResult.Success && result != SKCodecResult.IncompleteInput)
+        if (result == SKCodecResult.IncompleteInput || result == SKCodecResult.ErrorInInput)
+            throw new InvalidDataException($"image is truncated or damaged: {path}");
+        if (result != SKCodecResult.Success)
             throw new InvalidDataException($"could not decode image ({result}): {path}");
-        if (result == SKCodecResult.IncompleteInput)
-            throw new InvalidDataException($"image is truncated: {path}");
-        return FromRgba8888(bitmap);
+        return ExifOrientation.Apply(FromRgba8888(bitmap), codec.EncodedOrigin);
+    }
+
+    internal static void CheckPixelLimit(int width, int height, string path, long maxPixels)
+    {
+        if ((long)width * height > maxPixels)
+            throw new InvalidDataException($"image too large: {width}x{height} ({path}); at most {maxPixels} pixels");
     }
 
     static RgbImage FromRgba8888(SKBitmap bitmap)
@@ -41,14 +65,14 @@ public static class ImageFile
         return img;
     }
 
-    /// <summary>Writes PNG or JPEG by extension. Values are clamped to [0,1] and rounded half to even to 8 bits,
-    /// as the official inference does (numpy round).</summary>
+    /// <summary>Writes PNG (8-bit) or JPEG by extension. Values are clamped to [0,1] and rounded half to even to
+    /// 8 bits, as the official inference does (numpy round).</summary>
     public static void Write(RgbImage image, string path, int jpegQuality = 95)
     {
         var format = FormatFor(path);
+        if (format == SKEncodedImageFormat.Png) { WritePng(image, path, 8); return; }
         int w = image.Width, h = image.Height, plane = w * h;
         using var bitmap = new SKBitmap(new SKImageInfo(w, h, SKColorType.Rgba8888, SKAlphaType.Unpremul));
-        var px = bitmap.GetPixelSpan();
         unsafe
         {
             byte* dst = (byte*)bitmap.GetPixels();
@@ -60,9 +84,15 @@ public static class ImageFile
                 dst[4 * i + 3] = 255;
             }
         }
-        using var data = bitmap.Encode(format, format == SKEncodedImageFormat.Jpeg ? jpegQuality : 100)
-                         ?? throw new IOException($"could not encode {path}");
+        using var data = bitmap.Encode(format, jpegQuality) ?? throw new IOException($"could not encode {path}");
         AtomicFile.Write(path, s => data.SaveTo(s));
+    }
+
+    /// <summary>Writes an RGB PNG with 8 or 16 bits per sample (clamped, rounded half to even), atomically.</summary>
+    public static void WritePng(RgbImage image, string path, int bitDepth)
+    {
+        if (bitDepth is not (8 or 16)) throw new ArgumentException($"PNG bit depth must be 8 or 16, got {bitDepth}");
+        AtomicFile.Write(path, s => PngEncoder.Write(image, s, bitDepth));
     }
 
     public static SKEncodedImageFormat FormatFor(string path) => Path.GetExtension(path).ToLowerInvariant() switch
@@ -72,11 +102,21 @@ public static class ImageFile
         var e => throw new ArgumentException($"unsupported output format '{e}' for {path} (use .png, .jpg or .jpeg)"),
     };
 
+    /// <summary>Official tensor2img (BasicSR img_util.py): clamp, then float32 `img * 255.0`, numpy round (half
+    /// to even). The product is taken in float32 as numpy does for a float32 array.</summary>
     internal static byte To8(float v)
     {
         if (float.IsNaN(v)) return 0;
-        double x = Math.Clamp((double)v, 0.0, 1.0) * 255.0;
-        return (byte)Math.Round(x, MidpointRounding.ToEven);
+        float x = Math.Clamp(v, 0f, 1f) * 255f;
+        return (byte)MathF.Round(x, MidpointRounding.ToEven);
+    }
+
+    /// <summary>The 16-bit counterpart of <see cref="To8"/> (65535 levels).</summary>
+    internal static ushort To16(float v)
+    {
+        if (float.IsNaN(v)) return 0;
+        float x = Math.Clamp(v, 0f, 1f) * 65535f;
+        return (ushort)MathF.Round(x, MidpointRounding.ToEven);
     }
 
     public static bool IsImagePath(string path) => Path.GetExtension(path).ToLowerInvariant() is

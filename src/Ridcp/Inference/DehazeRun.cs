@@ -1,0 +1,34 @@
+using System.Diagnostics;
+using Ridcp.Imaging;
+
+namespace Ridcp.Inference;
+
+/// <summary>Dehazes a list of images one after another. A failing image (unreadable, unwritable) is recorded and
+/// the others still run; nothing is written for a failed image (writes are atomic).</summary>
+public static class DehazeRun
+{
+    public static IReadOnlyList<DehazeItemResult> Run(IReadOnlyList<DehazeItem> items, Func<RgbImage, RgbImage> dehaze,
+                                                      Action<DehazeItemResult>? onItemDone = null)
+    {
+        var results = new List<DehazeItemResult>(items.Count);
+        foreach (var item in items)
+        {
+            var clock = Stopwatch.StartNew();
+            Exception? error = null;
+            try
+            {
+                var image = ImageFile.Read(item.Input);
+                var result = dehaze(image);
+                ImageFile.Write(result, item.Output);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                error = e;
+            }
+            var r = new DehazeItemResult(item, error, clock.Elapsed);
+            results.Add(r);
+            onItemDone?.Invoke(r);
+        }
+        return results;
+    }
+}

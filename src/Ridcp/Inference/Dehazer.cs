@@ -1,0 +1,147 @@
+using Ridcp.Checkpoints;
+using Ridcp.Core;
+using Ridcp.Imaging;
+using Ridcp.Models;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Ridcp.Inference;
+
+/// <summary>Dehazes images with a RIDCP network, the way the official inference_ridcp.py does: RGB in [0,1],
+/// net.test() (mirror padding to a multiple of 32 and crop-back), the large-image halving rule, clamp to [0,1].
+/// One dispose scope and no_grad per image, so memory stays flat over a folder.</summary>
+public sealed class Dehazer : IDisposable
+{
+    /// <summary>The alpha of the official README's inference command (--alpha -21.25).</summary>
+    public const float OfficialAlpha = -21.25f;
+
+    /// <summary>State-dict key of the CHM weight, which the official code reads from a separate file.</summary>
+    public const string ChmWeightKey = "quantize_group.0.weight";
+
+    /// <summary>Checkpoint entry holding our architecture options (VQWeightDehazeNetOptions.ToDictionary()).</summary>
+    public const string ArchKey = "ridcp_arch";
+
+    readonly VQWeightDehazeNet net;
+    readonly Device device;
+
+    /// <summary>CHM alpha used for every image; 0 = plain nearest-code matching.</summary>
+    public float Alpha { get; }
+    public int MaxSize { get; }
+    public VQWeightDehazeNetOptions Architecture => net.Options;
+    /// <summary>Human-readable account of the loading: configuration, keys, CHM weight, anything skipped.</summary>
+    public IReadOnlyList<string> LoadNotes { get; }
+
+    Dehazer(VQWeightDehazeNet net, Device device, float alpha, int maxSize, IReadOnlyList<string> notes)
+    {
+        this.net = net; this.device = device; Alpha = alpha; MaxSize = maxSize; LoadNotes = notes;
+    }
+
+    /// <summary>Wraps an already built and filled network (benchmarks, tests).</summary>
+    public static Dehazer FromNetwork(VQWeightDehazeNet net, float alpha = 0f, int maxSize = MaxSizeRule.DefaultMaxSize, string device = "cpu")
+    {
+        var dev = Devices.Parse(device);
+        net.eval();
+        net.to(dev);
+        return new Dehazer(net, dev, alpha, maxSize, ["network given directly"]);
+    }
+
+    /// <summary>Builds the network a checkpoint describes and loads it. Strict by default, with one exception:
+    /// when a separate CHM weight file is given, the checkpoint may lack <see cref="ChmWeightKey"/> (the official
+    /// pretrained_RIDCP.pth is used together with weight_for_matching_dehazing_Flickr.pth; if the checkpoint does
+    /// carry one, the file's values win, as in the official code, and a note says so).</summary>
+    /// <exception cref="ArgumentException">inconsistent options</exception>
+    /// <exception cref="FileNotFoundException">a weights file is missing</exception>
+    /// <exception cref="CheckpointMismatchException">keys or shapes do not fit the architecture</exception>
+    /// <exception cref="InvalidDataException">an unreadable, truncated or refused checkpoint</exception>
+    public static Dehazer Load(DehazerOptions options)
+    {
+        options.Validate();
+        var dev = Devices.Parse(options.Device);
+        var notes = new List<string>();
+        using var checkpoint = ModelCheckpoint.Read(options.WeightsPath);
+        var arch = checkpoint.Architecture ?? VQWeightDehazeNetOptions.OfficialLq;
+        notes.Add(checkpoint.Architecture is null
+            ? "no architecture options in the checkpoint: official LQ configuration (inference_ridcp.py)"
+            : "architecture options from the checkpoint");
+        if (!arch.LqStage) throw new InvalidDataException($"{options.WeightsPath} holds an HQ-stage (VQGAN) network; dehazing needs the LQ stage");
+
+        bool chmFile = options.ChmWeightPath is not null;
+        bool chmInCheckpoint = checkpoint.StateDict.ContainsKey(ChmWeightKey);
+        // CHM matching needs the weight tensor. Without a file, a weight in the checkpoint is still loaded (a strict
+        // load must accept it) but alpha is 0: plain matching, since exp(0 * w) = 1.
+        arch = arch with { UseWeight = chmFile || chmInCheckpoint };
+
+        using var chm = chmFile ? ReadChmWeight(options.ChmWeightPath!, arch.CodebookParams[0].Size) : null;
+        var net = new VQWeightDehazeNet(arch);
+        try
+        {
+            IReadOnlyDictionary<string, Tensor> stateDict = checkpoint.StateDict;
+            if (chm is not null && !chmInCheckpoint)
+            {
+                // A view with one more entry; the tensors stay owned by the checkpoint and by chm.
+                stateDict = new Dictionary<string, Tensor>(stateDict) { [ChmWeightKey] = chm };
+                notes.Add($"{ChmWeightKey} taken from {options.ChmWeightPath} (not in the checkpoint)");
+            }
+            var report = StateDictLoader.Load(net, stateDict, options.Strict);
+            notes.Add("keys: " + report.Describe());
+            if (chm is not null)
+            {
+                if (chmInCheckpoint) notes.Add($"{ChmWeightKey} of the checkpoint replaced by {options.ChmWeightPath}");
+                net.SetChmWeight(chm);
+            }
+        }
+        catch
+        {
+            net.Dispose();
+            throw;
+        }
+
+        float alpha = chmFile ? options.Alpha ?? OfficialAlpha : 0f;
+        if (!chmFile && chmInCheckpoint) notes.Add($"the checkpoint's {ChmWeightKey} is unused without --chm-weight: plain matching");
+        notes.Add(chmFile ? $"CHM matching, alpha {alpha}" : "plain nearest-code matching (no CHM weight)");
+        net.eval();
+        net.to(dev);
+        return new Dehazer(net, dev, alpha, options.MaxSize, notes);
+    }
+
+    /// <summary>The CHM weight file: a bare tensor with one value per code.</summary>
+    static Tensor ReadChmWeight(string path, int codes)
+    {
+        var chm = ModelCheckpoint.ReadTensor(path, "CHM weight file");
+        if (chm.ndim == 1 && chm.shape[0] == codes) return chm;
+        string shape = string.Join(", ", chm.shape);
+        chm.Dispose();
+        throw new InvalidDataException($"CHM weight file {path} holds a [{shape}] tensor; this network has {codes} codes, so it needs [{codes}]");
+    }
+
+    /// <summary>Dehazes one RGB image in [0,1]; the result is clamped to [0,1].</summary>
+    public RgbImage Dehaze(RgbImage image)
+    {
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        var x = image.ToTensor(device);
+        return RgbImage.FromTensor(DehazeTensor(x));
+    }
+
+    /// <summary>[1,3,H,W] in [0,1] on this dehazer's device to [1,3,H,W] clamped to [0,1].</summary>
+    public Tensor DehazeTensor(Tensor x)
+    {
+        long h = x.shape[2], w = x.shape[3];
+        bool halve = MaxSizeRule.NeedsHalving(h, w, MaxSize);
+        long nh = halve ? h / 2 : h, nw = halve ? w / 2 : w;
+        CheckSize(nh, nw, h, w);
+        return MaxSizeRule.Apply(x, MaxSize, t => net.Test(t, Alpha).Output).clamp(0, 1);
+    }
+
+    /// <summary>The official padding appends one flipped copy, so it cannot reach the next multiple of 32 for
+    /// sides under 16 px (parity README section 4): refuse those with a clear message instead of a Swin error.</summary>
+    void CheckSize(long h, long w, long origH, long origW)
+    {
+        int m = net.Options.PadMultiple;
+        long hp = (h / m + 1) * m, wp = (w / m + 1) * m;
+        if (hp > 2 * h || wp > 2 * w)
+            throw new InvalidDataException($"image {origW}x{origH} is too small: the network's mirror padding needs at least {m / 2} px per side{(h != origH ? " after the large-image halving" : "")}");
+    }
+
+    public void Dispose() => net.Dispose();
+}

@@ -1,0 +1,28 @@
+namespace Ridcp.Inference;
+
+/// <summary>What <see cref="Dehazer.Load"/> needs: the network checkpoint, the optional CHM weight file and alpha,
+/// the large-image rule and the device. Defaults follow the official inference_ridcp.py.</summary>
+public sealed record DehazerOptions
+{
+    /// <summary>Network checkpoint: the official layout (state dict under 'params', official LQ configuration) or
+    /// one of ours (architecture options under 'ridcp_arch').</summary>
+    public required string WeightsPath { get; init; }
+    /// <summary>CHM weight file (a bare [1024] tensor such as weight_for_matching_dehazing_Flickr.pth).</summary>
+    public string? ChmWeightPath { get; init; }
+    /// <summary>CHM alpha; null = <see cref="Dehazer.OfficialAlpha"/> when a CHM weight is given. Requires one.</summary>
+    public float? Alpha { get; init; }
+    public int MaxSize { get; init; } = MaxSizeRule.DefaultMaxSize;
+    public string Device { get; init; } = "cpu";
+    /// <summary>Refuse any missing, unexpected or mis-shaped key (the one allowed exception is documented on
+    /// <see cref="Dehazer.Load"/>). False loads what fits and reports the rest, like the official strict=False.</summary>
+    public bool Strict { get; init; } = true;
+
+    /// <summary>Throws <see cref="ArgumentException"/> for inconsistent options.</summary>
+    public void Validate()
+    {
+        if (Alpha is not null && ChmWeightPath is null)
+            throw new ArgumentException("--alpha needs a CHM weight (--chm-weight FILE); without one the matching is plain nearest-code matching");
+        if (Alpha is float a && !float.IsFinite(a)) throw new ArgumentException($"alpha must be a finite number, got {a}");
+        if (MaxSize < 1) throw new ArgumentException($"max size must be at least 1, got {MaxSize}");
+    }
+}
