@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using Ridcp.Checkpoints;
+using Ridcp.Inference;
 using Ridcp.Matching;
 
 namespace Ridcp.Cli.Commands;
@@ -14,12 +14,116 @@ public static class ChmCommand
     public static Command Create()
     {
         var cmd = new Command("chm", "Controllable HQP matching: code statistics, CHM weight, recommended alpha");
+        cmd.Subcommands.Add(Stats());
         cmd.Subcommands.Add(Weight());
+        cmd.Subcommands.Add(Alpha());
         cmd.Subcommands.Add(Bench());
         return cmd;
     }
 
-    static Option<bool> Verbose() => new("--verbose", "-v") { Description = "Print details, and the stack trace on errors" };
+    static Option<bool> Verbose() => CommonOptions.Verbose();
+
+    static Option<int> MaxSizeOption() => new("--max-size")
+    { Description = "Images with h*w >= max-size^2 are processed at half size (as ridcp dehaze does)", DefaultValueFactory = _ => MaxSizeRule.DefaultMaxSize };
+
+    static Command Stats()
+    {
+        var weights = new Option<string>("--weights") { Description = "Network checkpoint: the HQ VQGAN (--stage hq) or the dehazer (--stage lq)", Required = true };
+        var images = new Option<string>("--images") { Description = "Folder of images (clear for hq, real hazy for lq)", Required = true };
+        var output = new Option<string>("--output", "-o") { Description = "Statistics file to write (JSON)", Required = true };
+        var stage = new Option<string>("--stage") { Description = "hq: clear images through the VQGAN (p1); lq: hazy images through the dehazer, nearest matching (p2)", DefaultValueFactory = _ => "hq" };
+        stage.AcceptOnlyFromAmong("hq", "lq");
+        var maxSize = MaxSizeOption();
+        var device = CommonOptions.Device();
+        var verbose = Verbose();
+        var cmd = new Command("stats", "Count how often each code is chosen over a folder of images") { weights, images, output, stage, maxSize, device, verbose };
+        cmd.SetAction(parse => Guard(parse, parse.GetValue(verbose), () =>
+        {
+            var o = parse.InvocationConfiguration.Output;
+            var files = ImageFolder.List(parse.GetValue(images)!);
+            string outPath = parse.GetValue(output)!;
+            CheckNotAnInput(outPath, [parse.GetValue(weights)!, .. files]);
+            using var net = ChmNetwork.Load(parse.GetValue(weights)!, parse.GetValue(stage)!, parse.GetValue(maxSize), parse.GetValue(device)!);
+            if (parse.GetValue(verbose)) foreach (var note in net.LoadNotes) o.WriteLine(note);
+            var failed = new List<string>();
+            var stats = FolderPass.CollectStatistics(files, net.Features, net.Codebook, parse.GetValue(stage)!,
+                (file, e) => { failed.Add(file); CliErrors.Report(parse, e, parse.GetValue(verbose), Path.GetFileName(file)); });
+            if (stats.Images == 0) throw new InvalidDataException($"none of the {files.Count} images could be processed");
+            Write(() => stats.Save(outPath));
+            int used = 0;
+            foreach (long c in stats.Counts) if (c > 0) used++;
+            o.WriteLine($"{outPath}: {stats.Images} images, {stats.Tokens} tokens, {used} of {stats.CodebookSize} codes used");
+            return PartialResult(parse, failed, files.Count);
+        }));
+        return cmd;
+    }
+
+    static Command Alpha()
+    {
+        var weights = new Option<string>("--weights") { Description = "Dehazer checkpoint (LQ stage)", Required = true };
+        var chmWeight = new Option<string>("--chm-weight") { Description = "CHM weight file (chm weight, or the official .pth)", Required = true };
+        var clearStats = new Option<string>("--clear-stats") { Description = "Code statistics of clear images (p1, chm stats --stage hq)", Required = true };
+        var images = new Option<string>("--images") { Description = "Folder of real hazy images", Required = true };
+        var plots = new Option<string?>("--plots") { Description = "Folder for PNG plots: KL(alpha) and the code histograms" };
+        var range = RangeOption();
+        var step = GridStepOption();
+        var maxSize = MaxSizeOption();
+        var device = CommonOptions.Device();
+        var verbose = Verbose();
+        var cmd = new Command("alpha", "Recommend the CHM alpha: argmin KL(p1 || p_hazy(alpha)); the last line is 'alpha: VALUE'")
+            { weights, chmWeight, clearStats, images, plots, range, step, maxSize, device, verbose };
+        cmd.SetAction(parse => Guard(parse, parse.GetValue(verbose), () =>
+        {
+            var o = parse.InvocationConfiguration.Output;
+            var options = SearchOptions(parse.GetValue(range), parse.GetValue(step));
+            var files = ImageFolder.List(parse.GetValue(images)!);
+            var p1Stats = CodeStatistics.Load(parse.GetValue(clearStats)!);
+            if (p1Stats.Tokens == 0) throw new InvalidDataException($"{parse.GetValue(clearStats)} counts no tokens");
+            var weight = ChmWeight.Load(parse.GetValue(chmWeight)!);
+            using var net = ChmNetwork.Load(parse.GetValue(weights)!, "lq", parse.GetValue(maxSize), parse.GetValue(device)!);
+            if (parse.GetValue(verbose)) foreach (var note in net.LoadNotes) o.WriteLine(note);
+            int codes = (int)net.Codebook.shape[0];
+            if (weight.CodebookSize != codes || p1Stats.CodebookSize != codes)
+                throw new InvalidDataException($"the network has {codes} codes, the CHM weight {weight.CodebookSize}, the clear statistics {p1Stats.CodebookSize}");
+
+            var failed = new List<string>();
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            using var w = weight.ToTensor();
+            using var cache = FolderPass.CacheMatching(files, net.Features, net.Codebook, w, options.Min, options.Max,
+                (file, e) => { failed.Add(file); CliErrors.Report(parse, e, parse.GetValue(verbose), Path.GetFileName(file)); });
+            if (cache.Images == 0) throw new InvalidDataException($"none of the {files.Count} images could be processed");
+            double cacheSeconds = clock.Elapsed.TotalSeconds;
+            clock.Restart();
+            var p1 = p1Stats.Frequencies();
+            var result = AlphaRecommendation.ForSet(cache, p1, options);
+            double searchSeconds = clock.Elapsed.TotalSeconds;
+
+            o.WriteLine($"# {cache.Images} hazy images, {cache.Tokens} tokens; features and matching cached in {cacheSeconds.ToString("0.0", Inv)} s, search {searchSeconds.ToString("0.00", Inv)} s ({result.Evaluations} evaluations)");
+            o.WriteLine($"# KL(p1 || p_hazy(alpha)) in nats, empty bins floored at {KlDivergence.Epsilon.ToString(Inv)}");
+            o.WriteLine("# alpha kl");
+            foreach (var (a, kl) in result.Curve) o.WriteLine($"{a.ToString("0.####", Inv)} {kl.ToString("G8", Inv)}");
+            o.WriteLine($"# KL at alpha 0: {result.KlAtZero.ToString("G6", Inv)}; minimum {result.Kl.ToString("G6", Inv)} on the plateau {result.PlateauLow.ToString("0.##", Inv)} .. {result.PlateauHigh.ToString("0.##", Inv)}");
+            if (parse.GetValue(plots) is string dir)
+            {
+                string klPlot = Path.Combine(dir, "chm_kl_curve.png"), histPlot = Path.Combine(dir, "chm_histograms.png");
+                Write(() => ChmPlots.WriteKlCurve(klPlot, result));
+                double[] atZero = CodeStatistics.ToFrequencies(cache.Counts(Math.Clamp(0, options.Min, options.Max)));
+                Write(() => ChmPlots.WriteHistograms(histPlot, p1, atZero, CodeStatistics.ToFrequencies(cache.Counts(result.Alpha)), result.Alpha));
+                o.WriteLine($"# plots: {klPlot}, {histPlot}");
+            }
+            o.WriteLine($"alpha: {result.Alpha.ToString("0.##", Inv)}");
+            return PartialResult(parse, failed, files.Count);
+        }));
+        return cmd;
+    }
+
+    /// <summary>Exit 1 when some images of the folder failed (the result was still written from the others).</summary>
+    static int PartialResult(ParseResult parse, List<string> failed, int total)
+    {
+        if (failed.Count == 0) return ExitCodes.Ok;
+        parse.InvocationConfiguration.Error.WriteLine($"error: {failed.Count} of {total} images failed: {string.Join(", ", failed.Select(Path.GetFileName))}");
+        return ExitCodes.PartialFailure;
+    }
 
     static Command Weight()
     {
@@ -33,6 +137,8 @@ public static class ChmCommand
         {
             var p1 = CodeStatistics.Load(parse.GetValue(clear)!);
             var p2 = CodeStatistics.Load(parse.GetValue(hazy)!);
+            if (p1.CodebookSize != p2.CodebookSize)
+                throw new InvalidDataException($"the clear statistics count {p1.CodebookSize} codes, the hazy ones {p2.CodebookSize}");
             var weight = ChmWeight.FromStatistics(p1, p2, parse.GetValue(signed));
             string path = parse.GetValue(output)!;
             CheckNotAnInput(path, parse.GetValue(clear)!, parse.GetValue(hazy)!);
@@ -114,20 +220,15 @@ public static class ChmCommand
     static int Guard(ParseResult parse, bool verbose, Func<int> body)
     {
         try { return body(); }
+        catch (OutputException e)
+        {
+            parse.InvocationConfiguration.Error.WriteLine($"error: cannot write: {e.Message}");
+            if (verbose) parse.InvocationConfiguration.Error.WriteLine(e.InnerException!.ToString());
+            return ExitCodes.OutputError;
+        }
         catch (Exception e)
         {
-            int code = e switch
-            {
-                OutputException => ExitCodes.OutputError,
-                ArgumentException => ExitCodes.Usage,
-                FileNotFoundException or DirectoryNotFoundException or InvalidDataException or CheckpointFormatException
-                    or IOException or UnauthorizedAccessException => ExitCodes.BadInput,
-                _ => ExitCodes.Internal,
-            };
-            var err = parse.InvocationConfiguration.Error;
-            err.WriteLine($"error: {e.Message}");
-            if (verbose) err.WriteLine(e.ToString());
-            return code;
+            return CliErrors.Report(parse, e, verbose);
         }
     }
 }

@@ -16,7 +16,7 @@ public static class FolderPass
         ForEach(images, features, onError, onDone, z =>
         {
             var d = WeightedMatching.Distances(WeightedMatching.FlattenTokens(z), codebook);
-            stats.AddImage(WeightedMatching.Match(d, null, 0).data<long>().ToArray());
+            stats.AddImage(WeightedMatching.Match(d, null, 0).cpu().data<long>().ToArray());
         });
         return stats;
     }

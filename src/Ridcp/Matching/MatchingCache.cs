@@ -61,7 +61,7 @@ public sealed class MatchingCache : IDisposable
         for (long row = 0; row < z.shape[0]; row += ChunkRows)
         {
             using var chunkScope = NewDisposeScope();
-            var d = WeightedMatching.Distances(z.narrow(0, row, Math.Min(ChunkRows, z.shape[0] - row)), codebook).contiguous();
+            var d = WeightedMatching.Distances(z.narrow(0, row, Math.Min(ChunkRows, z.shape[0] - row)), codebook).cpu().contiguous();
             var values = d.data<float>().ToArray();
             for (int t = 0; t < d.shape[0]; t++)
             {
