@@ -109,6 +109,60 @@ public class ChmChainTests : IDisposable
     }
 
     [Fact]
+    public void Dehaze_with_alpha_auto_uses_the_alpha_it_reports_for_each_image()
+    {
+        string lq = TestCheckpoints.WriteSmall(P("lq.pth"));
+        WriteImages(P("clear"), 2, hazy: false);
+        WriteImages(P("hazy"), 2, hazy: true);
+        Assert.Equal(0, CliRun.Main("chm", "stats", "--weights", lq, "--images", P("clear"), "-o", P("p1.json"), "--stage", "lq").ExitCode);
+        Assert.Equal(0, CliRun.Main("chm", "stats", "--weights", lq, "--images", P("hazy"), "-o", P("p2.json"), "--stage", "lq").ExitCode);
+        Assert.Equal(0, CliRun.Main("chm", "weight", "--clear", P("p1.json"), "--hazy", P("p2.json"), "-o", P("chm.pth")).ExitCode);
+
+        var r = CliRun.Main("dehaze", P("hazy"), "-o", P("out"), "--weights", lq, "--chm-weight", P("chm.pth"), "--alpha", "auto", "--alpha-range", "-80:80");
+        Assert.True(r.ExitCode == 0, r.Err);
+        foreach (string name in new[] { "img0.png", "img1.png" })
+        {
+            var m = Regex.Match(r.Out, Regex.Escape(name) + @" \([0-9.]+ s, alpha (-?[0-9.]+)\)");
+            Assert.True(m.Success, r.Out);
+            string alpha = m.Groups[1].Value;
+            Assert.InRange(double.Parse(alpha, CultureInfo.InvariantCulture), -80, 80);
+            // the same image dehazed with that α given explicitly is the same file
+            var fixedRun = CliRun.Main("dehaze", P("hazy", name), "-o", P("fixed", name), "--weights", lq, "--chm-weight", P("chm.pth"), "--alpha", alpha);
+            Assert.True(fixedRun.ExitCode == 0, fixedRun.Err);
+            Assert.Equal(File.ReadAllBytes(P("fixed", name)), File.ReadAllBytes(P("out", name)));
+        }
+
+        // without the clear statistics beside the weight there is nothing to aim at
+        File.Copy(P("chm.pth"), P("lonely.pth"));
+        var noP1 = CliRun.Main("dehaze", P("hazy"), "-o", P("out2"), "--weights", lq, "--chm-weight", P("lonely.pth"), "--alpha", "auto");
+        Assert.Equal(ExitCodes.BadInput, noP1.ExitCode);
+        Assert.Contains("p1.json", noP1.Err);
+        var noChm = CliRun.Main("dehaze", P("hazy"), "-o", P("out3"), "--weights", lq, "--alpha", "auto");
+        Assert.Equal(ExitCodes.Usage, noChm.ExitCode);
+        Assert.Single(noChm.ErrLines);
+    }
+
+    [Fact]
+    public void An_alpha_sweep_writes_one_output_per_alpha_and_a_contact_sheet()
+    {
+        string lq = TestCheckpoints.WriteSmall(P("lq.pth"));
+        WriteImages(P("hazy"), 1, hazy: true);
+        using (var t = TorchSharp.torch.linspace(-0.01, 0.01, 64)) Ridcp.Checkpoints.CheckpointWriter.WriteTensor(P("chm.pth"), t);
+        var r = CliRun.Main("dehaze", P("hazy", "img0.png"), "-o", P("out", "x.png"), "--weights", lq, "--chm-weight", P("chm.pth"), "--alpha-sweep", "-200:200:200");
+        Assert.True(r.ExitCode == 0, r.Err);
+        foreach (string a in new[] { "-200", "0", "200" }) Assert.True(File.Exists(P("out", $"x_alpha{a}.png")), a);
+        var sheet = ImageFile.Read(P("out", "x_sweep.png"));
+        Assert.True(sheet.Width > 4 * 320 && sheet.Height > 320 * 40 / 44, $"{sheet.Width}x{sheet.Height}");
+        var plain = CliRun.Main("dehaze", P("hazy", "img0.png"), "-o", P("plain.png"), "--weights", lq, "--chm-weight", P("chm.pth"), "--alpha", "0");
+        Assert.Equal(0, plain.ExitCode);
+        Assert.Equal(File.ReadAllBytes(P("plain.png")), File.ReadAllBytes(P("out", "x_alpha0.png")));
+        Assert.NotEqual(File.ReadAllBytes(P("out", "x_alpha-200.png")), File.ReadAllBytes(P("out", "x_alpha0.png")));
+
+        var bad = CliRun.Main("dehaze", P("hazy", "img0.png"), "-o", P("out", "y.png"), "--weights", lq, "--chm-weight", P("chm.pth"), "--alpha-sweep", "10:-10:5");
+        Assert.Equal(ExitCodes.Usage, bad.ExitCode);
+    }
+
+    [Fact]
     public void Bad_inputs_give_one_error_line_and_the_documented_exit_code()
     {
         string hq = TestCheckpoints.Write(P("hq.pth"), SmallHq, SmallHq);
