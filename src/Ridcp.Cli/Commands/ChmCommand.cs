@@ -162,8 +162,9 @@ public static class ChmCommand
         var dim = new Option<int>("--dim") { Description = "Code dimension", DefaultValueFactory = _ => 512 };
         var range = RangeOption();
         var step = GridStepOption();
+        var plots = new Option<string?>("--plots") { Description = "Folder for the PNG plots of the synthetic search" };
         var verbose = Verbose();
-        var cmd = new Command("bench", "Time the alpha search on synthetic cached features (no network)") { images, height, width, codes, dim, range, step, verbose };
+        var cmd = new Command("bench", "Time the alpha search on synthetic cached features (no network)") { images, height, width, codes, dim, range, step, plots, verbose };
         cmd.SetAction(parse => Guard(parse, parse.GetValue(verbose), () =>
         {
             int n = parse.GetValue(images), h = parse.GetValue(height), w = parse.GetValue(width), k = parse.GetValue(codes), d = parse.GetValue(dim);
@@ -176,6 +177,11 @@ public static class ChmCommand
             o.WriteLine($"one alpha (counts over all tokens): {f.SecondsPerAlpha * 1000:F1} ms");
             o.WriteLine($"search: {f.Evaluations} evaluations in {f.SearchSeconds:F2} s (grid step {options.GridStep.ToString(Inv)} over {options.Min.ToString(Inv)}:{options.Max.ToString(Inv)}, tolerance {options.Tolerance.ToString(Inv)})");
             o.WriteLine($"KL at alpha 0: {f.KlAtZero.ToString("G6", Inv)}, at the optimum: {f.Kl.ToString("G6", Inv)}");
+            if (parse.GetValue(plots) is string dir)
+            {
+                Write(() => ChmPlots.WriteKlCurve(Path.Combine(dir, "chm_kl_curve.png"), f.Search!));
+                Write(() => ChmPlots.WriteHistograms(Path.Combine(dir, "chm_histograms.png"), f.P1!, f.P2AtZero!, f.P2AtAlpha!, f.Alpha));
+            }
             o.WriteLine($"alpha: {f.Alpha.ToString("0.##", Inv)}");
             return ExitCodes.Ok;
         }));

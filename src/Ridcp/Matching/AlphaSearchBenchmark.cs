@@ -10,7 +10,14 @@ namespace Ridcp.Matching;
 public static class AlphaSearchBenchmark
 {
     public sealed record Figures(int Images, long Tokens, int Codes, double CacheSeconds, double SecondsPerAlpha,
-        double SearchSeconds, int Evaluations, double Alpha, double KlAtZero, double Kl, long Segments);
+        double SearchSeconds, int Evaluations, double Alpha, double KlAtZero, double Kl, long Segments)
+    {
+        /// <summary>The search itself and the frequencies behind it, for plots.</summary>
+        public AlphaSearchResult? Search { get; init; }
+        public double[]? P1 { get; init; }
+        public double[]? P2AtZero { get; init; }
+        public double[]? P2AtAlpha { get; init; }
+    }
 
     public static Figures Run(int images, int tokensPerImage, int codes, int dim, AlphaSearchOptions options, long seed = 1)
     {
@@ -54,6 +61,12 @@ public static class AlphaSearchBenchmark
         var result = AlphaRecommendation.ForSet(cache, p1, options);
         double search = clock.Elapsed.TotalSeconds;
         return new Figures(images, cache.Tokens, codes, cacheSeconds, perAlpha, search, result.Evaluations, result.Alpha,
-            result.KlAtZero, result.Kl, cache.Segments);
+            result.KlAtZero, result.Kl, cache.Segments)
+        {
+            Search = result,
+            P1 = p1,
+            P2AtZero = CodeStatistics.ToFrequencies(cache.Counts(Math.Clamp(0, options.Min, options.Max))),
+            P2AtAlpha = CodeStatistics.ToFrequencies(cache.Counts(result.Alpha)),
+        };
     }
 }

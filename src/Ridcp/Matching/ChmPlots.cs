@@ -15,11 +15,12 @@ public static class ChmPlots
     public static void WriteKlCurve(string path, AlphaSearchResult result)
     {
         var plot = new Plot();
+        FigureFont.Apply(plot);
         var xs = result.Curve.Select(c => c.Alpha).ToArray();
         var ys = result.Curve.Select(c => c.Kl).ToArray();
         var line = plot.Add.Scatter(xs, ys);
         line.MarkerSize = 3;
-        line.LegendText = "KL(p1 ‖ p_hazy(α))";
+        line.LegendText = "KL(p1 || p_hazy(α))";
         var chosen = plot.Add.VerticalLine(result.Alpha);
         chosen.LegendText = $"α̂ = {result.Alpha:0.##} (plateau {result.PlateauLow:0.##} … {result.PlateauHigh:0.##})";
         chosen.LinePattern = LinePattern.Dashed;
@@ -56,6 +57,7 @@ public static class ChmPlots
     static Plot Histogram(double[] p, string title)
     {
         var plot = new Plot();
+        FigureFont.Apply(plot);
         var bars = plot.Add.Bars(p);
         foreach (var bar in bars.Bars) { bar.LineWidth = 0; bar.Size = 1; }
         plot.Title(title);

@@ -23,7 +23,7 @@ public static class ContactSheet
         using var surface = SKSurface.Create(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Unpremul));
         var canvas = surface.Canvas;
         canvas.Clear(SKColors.White);
-        using var font = new SKFont(SKTypeface.Default, 18);
+        using var font = new SKFont(FigureFont.Typeface, 18);
         using var paint = new SKPaint { Color = SKColors.Black, IsAntialias = true };
         for (int i = 0; i < tiles.Count; i++)
         {
