@@ -97,21 +97,29 @@ public static class ChmCommand
             var p1 = p1Stats.Frequencies();
             var result = AlphaRecommendation.ForSet(cache, p1, options);
             double searchSeconds = clock.Elapsed.TotalSeconds;
+            var exact = ExactMinimum.Find(cache, p1);
 
             o.WriteLine($"# {cache.Images} hazy images, {cache.Tokens} tokens; features and matching cached in {cacheSeconds.ToString("0.0", Inv)} s, search {searchSeconds.ToString("0.00", Inv)} s ({result.Evaluations} evaluations)");
             o.WriteLine($"# KL(p1 || p_hazy(alpha)) in nats, empty bins floored at {KlDivergence.Epsilon.ToString(Inv)}");
             o.WriteLine("# alpha kl");
             foreach (var (a, kl) in result.Curve) o.WriteLine($"{a.ToString("0.####", Inv)} {kl.ToString("G8", Inv)}");
             o.WriteLine($"# KL at alpha 0: {result.KlAtZero.ToString("G6", Inv)}; minimum {result.Kl.ToString("G6", Inv)} on the plateau {result.PlateauLow.ToString("0.##", Inv)} .. {result.PlateauHigh.ToString("0.##", Inv)}");
+            o.WriteLine($"# exact sweep over all {exact.Switches} switching points: minimum {exact.Kl.ToString("G6", Inv)} on {exact.Low.ToString("0.####", Inv)} .. {exact.High.ToString("0.####", Inv)}");
+            double chosen = result.Alpha;
+            if (exact.Kl < result.Kl - 1e-12 * Math.Abs(result.Kl))
+            {
+                chosen = exact.Alpha;
+                o.WriteLine($"# the grid and golden-section search missed that narrower plateau; using the sweep's {chosen.ToString("0.####", Inv)}");
+            }
             if (parse.GetValue(plots) is string dir)
             {
                 string klPlot = Path.Combine(dir, "chm_kl_curve.png"), histPlot = Path.Combine(dir, "chm_histograms.png");
                 Write(() => ChmPlots.WriteKlCurve(klPlot, result));
                 double[] atZero = CodeStatistics.ToFrequencies(cache.Counts(Math.Clamp(0, options.Min, options.Max)));
-                Write(() => ChmPlots.WriteHistograms(histPlot, p1, atZero, CodeStatistics.ToFrequencies(cache.Counts(result.Alpha)), result.Alpha));
+                Write(() => ChmPlots.WriteHistograms(histPlot, p1, atZero, CodeStatistics.ToFrequencies(cache.Counts(chosen)), chosen));
                 o.WriteLine($"# plots: {klPlot}, {histPlot}");
             }
-            o.WriteLine($"alpha: {result.Alpha.ToString("0.##", Inv)}");
+            o.WriteLine($"alpha: {chosen.ToString("0.####", Inv)}");
             return PartialResult(parse, failed, files.Count);
         }));
         return cmd;
@@ -177,6 +185,7 @@ public static class ChmCommand
             o.WriteLine($"one alpha (counts over all tokens): {f.SecondsPerAlpha * 1000:F1} ms");
             o.WriteLine($"search: {f.Evaluations} evaluations in {f.SearchSeconds:F2} s (grid step {options.GridStep.ToString(Inv)} over {options.Min.ToString(Inv)}:{options.Max.ToString(Inv)}, tolerance {options.Tolerance.ToString(Inv)})");
             o.WriteLine($"KL at alpha 0: {f.KlAtZero.ToString("G6", Inv)}, at the optimum: {f.Kl.ToString("G6", Inv)}");
+            o.WriteLine($"exact sweep: {f.Exact!.Switches} switching points in {f.ExactSeconds:F2} s, minimum {f.Exact.Kl.ToString("G6", Inv)} on {f.Exact.Low.ToString("0.####", Inv)} .. {f.Exact.High.ToString("0.####", Inv)}");
             if (parse.GetValue(plots) is string dir)
             {
                 Write(() => ChmPlots.WriteKlCurve(Path.Combine(dir, "chm_kl_curve.png"), f.Search!));

@@ -17,6 +17,8 @@ public static class AlphaSearchBenchmark
         public double[]? P1 { get; init; }
         public double[]? P2AtZero { get; init; }
         public double[]? P2AtAlpha { get; init; }
+        public ExactMinimum? Exact { get; init; }
+        public double ExactSeconds { get; init; }
     }
 
     public static Figures Run(int images, int tokensPerImage, int codes, int dim, AlphaSearchOptions options, long seed = 1)
@@ -60,10 +62,15 @@ public static class AlphaSearchBenchmark
         clock.Restart();
         var result = AlphaRecommendation.ForSet(cache, p1, options);
         double search = clock.Elapsed.TotalSeconds;
+        clock.Restart();
+        var exact = ExactMinimum.Find(cache, p1);
+        double exactSeconds = clock.Elapsed.TotalSeconds;
         return new Figures(images, cache.Tokens, codes, cacheSeconds, perAlpha, search, result.Evaluations, result.Alpha,
             result.KlAtZero, result.Kl, cache.Segments)
         {
             Search = result,
+            Exact = exact,
+            ExactSeconds = exactSeconds,
             P1 = p1,
             P2AtZero = CodeStatistics.ToFrequencies(cache.Counts(Math.Clamp(0, options.Min, options.Max))),
             P2AtAlpha = CodeStatistics.ToFrequencies(cache.Counts(result.Alpha)),

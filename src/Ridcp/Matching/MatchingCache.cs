@@ -92,6 +92,16 @@ public sealed class MatchingCache : IDisposable
         return result;
     }
 
+    /// <summary>Every switching point inside the range: at Alpha, one token moves from code From to code To.</summary>
+    public List<(double Alpha, int From, int To)> Switches()
+    {
+        var list = new List<(double, int, int)>((int)(Segments - Tokens));
+        for (int t = 0; t + 1 < tokenStart.Count; t++)
+            for (int j = tokenStart[t] + 1; j < tokenStart[t + 1]; j++)
+                list.Add((starts[j], codes[j - 1], codes[j]));
+        return list;
+    }
+
     long[] CountTokens(int from, int to, double alpha)
     {
         CheckAlpha(alpha);

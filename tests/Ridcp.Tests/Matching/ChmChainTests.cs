@@ -95,14 +95,15 @@ public class ChmChainTests : IDisposable
         Assert.True(File.Exists(P("plots", "chm_kl_curve.png")) && File.Exists(P("plots", "chm_histograms.png")));
 
         // the KL reported at α̂ is the KL of the network's own weighted matching at α̂
-        var kmin = Regex.Match(r4.Out, @"minimum ([0-9.eE+-]+) on the plateau");
-        Assert.True(kmin.Success, r4.Out);
+        // (the lower of the search's minimum and the exact sweep's, whichever the printed α comes from)
+        var minima = Regex.Matches(r4.Out, @"minimum ([0-9.eE+-]+) on").Select(x => double.Parse(x.Groups[1].Value, CultureInfo.InvariantCulture)).ToList();
+        Assert.Equal(2, minima.Count);
         using var lqNet = new VQWeightDehazeNet(TestCheckpoints.Small);
         Parity.DeterministicWeights.Fill(lqNet);
         using (var w = weight.ToTensor()) lqNet.SetChmWeight(w);
         lqNet.eval();
         double kl = KlDivergence.Compute(p1.Frequencies(), NetworkCounts(lqNet, P("hazy"), alpha, 64));
-        Assert.Equal(double.Parse(kmin.Groups[1].Value, CultureInfo.InvariantCulture), kl, 1e-5); // printed with 6 significant digits
+        Assert.Equal(minima.Min(), kl, 1e-5); // printed with 6 significant digits
         // and it is no worse than plain matching
         double klZero = KlDivergence.Compute(p1.Frequencies(), NetworkCounts(lqNet, P("hazy"), 0f, 64));
         Assert.True(kl <= klZero + 1e-12);
