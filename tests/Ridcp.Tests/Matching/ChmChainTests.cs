@@ -154,6 +154,15 @@ public class ChmChainTests : IDisposable
         foreach (string a in new[] { "-200", "0", "200" }) Assert.True(File.Exists(P("out", $"x_alpha{a}.png")), a);
         var sheet = ImageFile.Read(P("out", "x_sweep.png"));
         Assert.True(sheet.Width > 4 * 320 && sheet.Height > 320 * 40 / 44, $"{sheet.Width}x{sheet.Height}");
+        // the first label ("input") is drawn as dark text on the white strip under the first tile (needs a font file)
+        if (FigureFont.File is not null)
+        {
+            int tileHeight = (int)Math.Round(320.0 * 40 / 44), top = 8 + tileHeight, dark = 0; // image 0 is 44x40
+            for (int y = top; y < top + 28; y++)
+                for (int x = 8; x < 8 + 320; x++)
+                    if (sheet[0, y, x] < 0.5f) dark++;
+            Assert.InRange(dark, 20, 320 * 28 / 4);
+        }
         var plain = CliRun.Main("dehaze", P("hazy", "img0.png"), "-o", P("plain.png"), "--weights", lq, "--chm-weight", P("chm.pth"), "--alpha", "0");
         Assert.Equal(0, plain.ExitCode);
         Assert.Equal(File.ReadAllBytes(P("plain.png")), File.ReadAllBytes(P("out", "x_alpha0.png")));
