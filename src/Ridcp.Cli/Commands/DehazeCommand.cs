@@ -27,12 +27,14 @@ public static class DehazeCommand
         { Description = "FROM:TO:STEP: one output per alpha (NAME_alphaA.ext) and a contact sheet (NAME_sweep.ext); needs --chm-weight" };
         var maxSize = new Option<int>("--max-size")
         { Description = "Images with h*w >= max-size^2 are processed at half size (official rule)", DefaultValueFactory = _ => MaxSizeRule.DefaultMaxSize };
+        var bitDepth = new Option<int>("--bit-depth")
+        { Description = "Bits per channel of PNG outputs: 8 (as the official inference) or 16", DefaultValueFactory = _ => 8 };
         var device = CommonOptions.Device();
         var verbose = CommonOptions.Verbose();
 
         var cmd = new Command("dehaze", "Dehaze an image or a folder of images with RIDCP");
         cmd.Arguments.Add(input);
-        foreach (var o in new Option[] { output, weights, chm, alpha, alphaRange, alphaSweep, maxSize, device, verbose }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { output, weights, chm, alpha, alphaRange, alphaSweep, maxSize, bitDepth, device, verbose }) cmd.Options.Add(o);
         cmd.SetAction(parse =>
         {
             bool v = parse.GetValue(verbose);
@@ -66,6 +68,7 @@ public static class DehazeCommand
                 };
                 options.Validate();
                 items = DehazePlan.Make(parse.GetValue(input)!, parse.GetValue(output)!);
+                DehazePlan.CheckBitDepth(items, parse.GetValue(bitDepth));
                 if (options.WeightsPath == "") options = options with { WeightsPath = BundledModel.Resolve() };
                 dehazer = Dehazer.Load(options);
             }
@@ -76,7 +79,8 @@ public static class DehazeCommand
             using (dehazer)
             {
                 if (v) foreach (var note in dehazer.LoadNotes) stdout.WriteLine(note);
-                Runner run = (its, done) => DehazeRun.Run(its, dehazer.Dehaze, done);
+                int depth = parse.GetValue(bitDepth);
+                Runner run = (its, done) => DehazeRun.Run(its, dehazer.Dehaze, done, depth);
                 Func<string> detail = () => "";
                 if (sweep is not null)
                     run = (its, done) => AlphaSweep.Run(dehazer, its, sweep, done);
@@ -86,11 +90,10 @@ public static class DehazeCommand
                     try { chooser = new PerImageAlpha(dehazer, PerImageAlpha.ClearStatisticsFor(parse.GetValue(chm)!), autoRange!); }
                     catch (Exception e) { return CliErrors.Report(parse, e, v); }
                     double last = double.NaN;
-                    run = (its, done) => DehazeRun.Run(its, img => { var (o, c) = chooser.Dehaze(img); last = c.Alpha; return o; }, done);
+                    run = (its, done) => DehazeRun.Run(its, img => { var (o, c) = chooser.Dehaze(img); last = c.Alpha; return o; }, done, depth);
                     detail = () => ", alpha " + last.ToString("0.##", CultureInfo.InvariantCulture);
                 }
-                if (items.Count == 1 && !DehazePlan.IsFolder(parse.GetValue(input)!))
-                    return RunOne(parse, run, items[0], v, detail);
+                if (!DehazePlan.IsFolder(parse.GetValue(input)!)) return RunOne(parse, run, items[0], v, detail);
                 return RunFolder(parse, run, items, v, detail);
             }
         });
