@@ -220,7 +220,7 @@ public static class SynthesizeCommand
                 Console.WriteLine(FormattableString.Invariant($"  pipeline:            {f.PipelineSamplesPerSecond,8:F1} samples/s"));
                 Console.WriteLine(FormattableString.Invariant($"  pipeline + PNG:      {f.WithPngSamplesPerSecond,8:F1} samples/s"));
                 Console.WriteLine(FormattableString.Invariant($"  CPU per sample:      {f.CpuMsPerSample,8:F1} ms  -> {f.IdleMachineSamplesPerSecond:F1} samples/s on {Environment.ProcessorCount} idle core(s)"));
-                foreach (var (stage, ms) in f.StageMs) Console.WriteLine(FormattableString.Invariant($"  stage {stage,-17} {ms,7:F1} ms (one thread)"));
+                foreach (var (stage, ms) in f.StageMs) Console.WriteLine(FormattableString.Invariant($"  stage {stage,-17} {ms,7:F1} ms CPU (one thread)"));
                 return ExitCodes.Ok;
             }
             catch (Exception e) when (e is ArgumentException) { return Fail(ExitCodes.Usage, e, r.GetValue(verbose)); }

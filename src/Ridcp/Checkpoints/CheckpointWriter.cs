@@ -7,7 +7,10 @@ namespace Ridcp.Checkpoints;
 /// <summary>Writes checkpoints in PyTorch's zip format, so torch.load (weights_only=True included) opens them:
 /// <c>archive/data.pkl</c> (pickle protocol 2), <c>archive/byteorder</c> ("little"), <c>archive/data/&lt;key&gt;</c>
 /// (raw little-endian, C-contiguous storage bytes), <c>archive/version</c> ("3"). Writes atomically: the file appears
-/// complete or not at all. Tensors are written as CPU tensors; tensors sharing memory are written separately.</summary>
+/// complete or not at all. Tensors are written as CPU tensors; tensors sharing memory are written separately.
+/// Checked by hand with Debian's torch 1.13: state dicts, bare tensors and nested dicts/lists of str/int/bool/None
+/// open with weights_only=True; a Python float or bytes value needs weights_only=False on 1.13 (its restricted
+/// unpickler lacks the BINFLOAT opcode and _codecs.encode — the same holds for files torch itself writes).</summary>
 public static class CheckpointWriter
 {
     const string Folder = "archive/";

@@ -32,4 +32,14 @@ public static class StateDictLoader
             foreach (var key in loaded) target[key].copy_(stateDict[key]);
         return report;
     }
+
+    /// <summary>Reads the state dict of a checkpoint file (<see cref="TorchCheckpoint.ReadStateDict"/>) and loads it;
+    /// the file's tensors are freed afterwards. Notes of the reading (params_ema fallback, stripped prefix) come back
+    /// through <paramref name="notes"/>.</summary>
+    public static LoadReport Load(nn.Module module, string path, out IReadOnlyList<string> notes, bool strict = true, bool preferEma = false)
+    {
+        using var sd = TorchCheckpoint.ReadStateDict(path, preferEma);
+        notes = sd.Notes;
+        return Load(module, sd, strict);
+    }
 }

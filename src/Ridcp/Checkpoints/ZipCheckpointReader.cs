@@ -14,13 +14,17 @@ internal static partial class ZipCheckpointReader
 
     public static Checkpoint Read(Stream file, string path)
     {
-        ZipArchive zip;
-        try { zip = new ZipArchive(file, ZipArchiveMode.Read, leaveOpen: true); }
-        catch (InvalidDataException e)
+        // ZipArchive reads its directory lazily, so its complaints can come from any call below.
+        try { return ReadArchive(file, path); }
+        catch (Exception e) when (e is InvalidDataException or EndOfStreamException)
         {
-            throw new CheckpointFormatException($"checkpoint '{path}' is truncated or damaged: its zip directory cannot be read ({e.Message})", e);
+            throw new CheckpointFormatException($"checkpoint '{path}' is truncated or damaged: its zip structure cannot be read ({e.Message})", e);
         }
-        using (zip)
+    }
+
+    static Checkpoint ReadArchive(Stream file, string path)
+    {
+        using (var zip = new ZipArchive(file, ZipArchiveMode.Read, leaveOpen: true))
         {
             var pickles = zip.Entries.Where(e => DataPkl().IsMatch(e.FullName)).ToList();
             if (pickles.Count != 1)
@@ -30,11 +34,7 @@ internal static partial class ZipCheckpointReader
 
             if (pickles[0].Length > MaxPickleBytes) throw new CheckpointFormatException($"checkpoint '{path}': data.pkl is implausibly large");
             var pickleBytes = new byte[pickles[0].Length];
-            try { using var s = pickles[0].Open(); s.ReadExactly(pickleBytes); }
-            catch (Exception e) when (e is InvalidDataException or EndOfStreamException)
-            {
-                throw new CheckpointFormatException($"checkpoint '{path}' is truncated or damaged: data.pkl cannot be read ({e.Message})", e);
-            }
+            using (var s = pickles[0].Open()) s.ReadExactly(pickleBytes);
 
             var host = new TorchPickleHost(path);
             object? root = new PickleReader(new MemoryStream(pickleBytes, writable: false), path, host).Load();

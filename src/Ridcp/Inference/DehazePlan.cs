@@ -7,6 +7,14 @@ namespace Ridcp.Inference;
 /// Never lets an output land on an input.</summary>
 public static class DehazePlan
 {
+    /// <summary>Throws unless every output can take <paramref name="bitDepth"/> bits (16 only for PNG).</summary>
+    public static void CheckBitDepth(IReadOnlyList<DehazeItem> items, int bitDepth)
+    {
+        if (bitDepth is not (8 or 16)) throw new ArgumentException($"--bit-depth must be 8 or 16, got {bitDepth}");
+        var jpeg = items.FirstOrDefault(i => bitDepth == 16 && !Path.GetExtension(i.Output).Equals(".png", StringComparison.OrdinalIgnoreCase));
+        if (jpeg is not null) throw new ArgumentException($"16-bit output needs PNG; {jpeg.Output} is JPEG (8-bit only)");
+    }
+
     /// <summary>Output extensions the writer supports; other inputs (e.g. .bmp) are written as .png.</summary>
     static bool Writable(string path) => Path.GetExtension(path).ToLowerInvariant() is ".png" or ".jpg" or ".jpeg";
 
@@ -17,6 +25,7 @@ public static class DehazePlan
     /// <exception cref="InvalidDataException">a folder without images</exception>
     public static IReadOnlyList<DehazeItem> Make(string input, string output)
     {
+        if (string.IsNullOrWhiteSpace(input) || string.IsNullOrWhiteSpace(output)) throw new ArgumentException("input and output paths must not be empty");
         if (Directory.Exists(input)) return ForFolder(input, output);
         if (!File.Exists(input)) throw new FileNotFoundException($"input not found: {input}", input);
         if (Directory.Exists(output) || EndsWithSeparator(output))

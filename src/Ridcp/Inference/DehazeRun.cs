@@ -7,8 +7,9 @@ namespace Ridcp.Inference;
 /// the others still run; nothing is written for a failed image (writes are atomic).</summary>
 public static class DehazeRun
 {
+    /// <param name="pngBitDepth">8 (as the official inference) or 16 for .png outputs; JPEG is always 8-bit.</param>
     public static IReadOnlyList<DehazeItemResult> Run(IReadOnlyList<DehazeItem> items, Func<RgbImage, RgbImage> dehaze,
-                                                      Action<DehazeItemResult>? onItemDone = null)
+                                                      Action<DehazeItemResult>? onItemDone = null, int pngBitDepth = 8)
     {
         var results = new List<DehazeItemResult>(items.Count);
         foreach (var item in items)
@@ -19,7 +20,9 @@ public static class DehazeRun
             {
                 var image = ImageFile.Read(item.Input);
                 var result = dehaze(image);
-                ImageFile.Write(result, item.Output);
+                if (pngBitDepth != 8 && ImageFile.FormatFor(item.Output) == SkiaSharp.SKEncodedImageFormat.Png)
+                    ImageFile.WritePng(result, item.Output, pngBitDepth);
+                else ImageFile.Write(result, item.Output);
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {

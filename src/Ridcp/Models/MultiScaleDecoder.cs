@@ -43,14 +43,20 @@ public sealed class MultiScaleDecoder : nn.Module<Tensor, IReadOnlyList<Tensor>,
         var x = input;
         for (int i = 0; i < upsampler.Count; i++)
         {
-            x = upsampler[i].forward(x);
-            if (onlyResidual) continue;
+            // Full-resolution maps are large (77 MB per 64-channel map of a 448x672 input): each intermediate is
+            // released as soon as it is used (autograd keeps its own references when training).
+            var up = upsampler[i].forward(x);
+            if (!ReferenceEquals(x, input)) x.Dispose();
+            if (onlyResidual) { x = up; continue; }
             if (useWarp)
             {
-                var xVq = warp[i].forward(codeDecoderOutput[i], x);
-                x = x + xVq * (x.mean() / xVq.mean());
+                using var xVq = warp[i].forward(codeDecoderOutput[i], up);
+                using var ratio = up.mean() / xVq.mean();
+                using var scaled = xVq * ratio;
+                x = up + scaled;
             }
-            else x = x + codeDecoderOutput[i];
+            else x = up + codeDecoderOutput[i];
+            up.Dispose();
         }
         return scope.MoveToOuter(x);
     }

@@ -53,6 +53,11 @@ public sealed class VQWeightDehazeNet : nn.Module
         before_quant_group = new ModuleList<nn.Module<Tensor, Tensor>>(nn.Conv2d(ch[cb.Scale], cb.Dim, 1));
         after_quant_group = new ModuleList<CombineQuantBlock>(new CombineQuantBlock(cb.Dim, 0, ch[cb.Scale]));
         RegisterComponents();
+
+        // Tensors made with `new Parameter(...)` or kept as buffers belong to the dispose scope active during
+        // construction; a net built inside a caller's scope would lose them when that scope ends. The net owns them.
+        foreach (var p in parameters()) p.DetachFromDisposeScope();
+        foreach (var b in buffers()) b.DetachFromDisposeScope();
     }
 
     /// <summary>The vector quantiser (quantize_group.0): codebook, CHM weight, distances.</summary>

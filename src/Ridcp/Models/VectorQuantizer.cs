@@ -36,7 +36,11 @@ public sealed class VectorQuantizer : nn.Module
         LqStage = lqStage;
         UseWeight = useWeight;
         DefaultAlpha = weightAlpha;
-        if (useWeight) weight = new Parameter(zeros(nE), requires_grad: false);
+        if (useWeight)
+        {
+            weight = new Parameter(zeros(nE), requires_grad: false);
+            weight.DetachFromDisposeScope();   // owned by the module, not by a caller's dispose scope
+        }
         embedding = nn.Embedding(nE, eDim);
         RegisterComponents();
     }

@@ -11,7 +11,10 @@ public static class CorrelatedNoise
     /// eigendecomposition Σ = Q Λ Qᵀ, M = Q·diag(sqrt|λ|).
     /// Deliberate deviation: orth() is done by Gram-Schmidt rather than scipy's SVD; both give a random orthogonal
     /// basis from the same uniform matrix, with slightly different distributions.</summary>
-    public static double[] RandomMixing(double scale, SynthesisRng rng)
+    public static double[] RandomMixing(double scale, SynthesisRng rng) => MixingFor(RandomCovariance(scale, rng));
+
+    /// <summary>Σ = |L²·Uᵀ D U| with D = diag(U[0,1)³) and U = orth(U[0,1)^{3x3}), row-major.</summary>
+    internal static double[] RandomCovariance(double scale, SynthesisRng rng)
     {
         var d = new double[3];
         for (int i = 0; i < 3; i++) d[i] = rng.NextDouble();
@@ -28,6 +31,13 @@ public static class CorrelatedNoise
                 for (int k = 0; k < 3; k++) s += u[k * 3 + i] * d[k] * u[k * 3 + j];
                 cov[i * 3 + j] = Math.Abs(l2 * s);
             }
+        return cov;
+    }
+
+    /// <summary>M = Q·diag(sqrt|λ|) for the symmetric Σ = Q Λ Qᵀ, so M Mᵀ = Q |Λ| Qᵀ (= Σ when Σ is PSD), as numpy's
+    /// SVD-based multivariate_normal samples.</summary>
+    internal static double[] MixingFor(double[] cov)
+    {
         var (values, vectors) = SymmetricEigen(cov);
         var m = new double[9];
         for (int i = 0; i < 3; i++)

@@ -1,3 +1,4 @@
+using System.Buffers;
 using Ridcp.Imaging;
 using SkiaSharp;
 
@@ -31,28 +32,47 @@ public static class DegradationStages
         var d = image.Data;
         int plane = image.Width * image.Height;
         double sigma = level / 255.0;
+        // Deviates are drawn in chunks (same values and order as one draw per call): keeps the generator in registers.
+        const int Chunk = 4096;
+        var z = new float[3 * Chunk];
         switch (mode)
         {
             case NoiseMode.Color:
-                for (int i = 0; i < d.Length; i++) d[i] = Clip01(d[i] + (float)(sigma * noise.NextGaussian()));
+                for (int start = 0; start < d.Length; start += Chunk)
+                {
+                    int n = Math.Min(Chunk, d.Length - start);
+                    noise.FillGaussian(z.AsSpan(0, n), sigma);
+                    for (int i = 0; i < n; i++) d[start + i] = Clip01(d[start + i] + z[i]);
+                }
                 break;
             case NoiseMode.Gray:
-                for (int i = 0; i < plane; i++)
+                for (int start = 0; start < plane; start += Chunk)
                 {
-                    float n = (float)(sigma * noise.NextGaussian());
-                    d[i] = Clip01(d[i] + n); d[plane + i] = Clip01(d[plane + i] + n); d[2 * plane + i] = Clip01(d[2 * plane + i] + n);
+                    int n = Math.Min(Chunk, plane - start);
+                    noise.FillGaussian(z.AsSpan(0, n), sigma);
+                    for (int i = 0; i < n; i++)
+                    {
+                        int p = start + i;
+                        d[p] = Clip01(d[p] + z[i]); d[plane + p] = Clip01(d[plane + p] + z[i]); d[2 * plane + p] = Clip01(d[2 * plane + p] + z[i]);
+                    }
                 }
                 break;
             case NoiseMode.Correlated:
                 if (mixing is not { Length: 9 }) throw new ArgumentException("correlated noise needs a 3x3 mixing matrix");
-                double m00 = mixing[0], m01 = mixing[1], m02 = mixing[2], m10 = mixing[3], m11 = mixing[4], m12 = mixing[5],
-                       m20 = mixing[6], m21 = mixing[7], m22 = mixing[8];
-                for (int i = 0; i < plane; i++)
+                float m00 = (float)mixing[0], m01 = (float)mixing[1], m02 = (float)mixing[2], m10 = (float)mixing[3], m11 = (float)mixing[4],
+                      m12 = (float)mixing[5], m20 = (float)mixing[6], m21 = (float)mixing[7], m22 = (float)mixing[8];
+                for (int start = 0; start < plane; start += Chunk)
                 {
-                    double z0 = noise.NextGaussian(), z1 = noise.NextGaussian(), z2 = noise.NextGaussian();
-                    d[i] = Clip01(d[i] + (float)(m00 * z0 + m01 * z1 + m02 * z2));
-                    d[plane + i] = Clip01(d[plane + i] + (float)(m10 * z0 + m11 * z1 + m12 * z2));
-                    d[2 * plane + i] = Clip01(d[2 * plane + i] + (float)(m20 * z0 + m21 * z1 + m22 * z2));
+                    int n = Math.Min(Chunk, plane - start);
+                    noise.FillGaussian(z.AsSpan(0, 3 * n), 1.0); // z0, z1, z2 of each pixel in turn
+                    for (int i = 0; i < n; i++)
+                    {
+                        int p = start + i;
+                        float z0 = z[3 * i], z1 = z[3 * i + 1], z2 = z[3 * i + 2];
+                        d[p] = Clip01(d[p] + (m00 * z0 + m01 * z1 + m02 * z2));
+                        d[plane + p] = Clip01(d[plane + p] + (m10 * z0 + m11 * z1 + m12 * z2));
+                        d[2 * plane + p] = Clip01(d[2 * plane + p] + (m20 * z0 + m21 * z1 + m22 * z2));
+                    }
                 }
                 break;
             default: throw new ArgumentOutOfRangeException(nameof(mode));
@@ -61,11 +81,20 @@ public static class DegradationStages
 
     static float Clip01(float v) => v < 0f ? 0f : v > 1f ? 1f : v;
 
+    /// <summary>The official single2uint: clip to [0,1], ×255, round half to even (np.round), as bytes; in float32
+    /// arithmetic as numpy does for a float32 array (the official image is float32 unless γ made it float64).</summary>
+    internal static byte To8(float v)
+    {
+        if (!(v > 0f)) return 0; // also NaN
+        if (v >= 1f) return 255;
+        return (byte)MathF.Round(v * 255f, MidpointRounding.ToEven);
+    }
+
     /// <summary>Transmission from a map normalised to [0,1]: t = exp(−2β(1 − d)) for inverse depth (the official
     /// formula, near is large), t = exp(−2β·d) for depth (far is large).</summary>
     public static float[] Transmission(float[] normalisedDepth, double beta, DepthKind kind)
     {
-        var t = new float[normalisedDepth.Length];
+        var t = GC.AllocateUninitializedArray<float>(normalisedDepth.Length); // every element is written below
         float k = (float)(-2.0 * beta);
         if (kind == DepthKind.Inverse)
             for (int i = 0; i < t.Length; i++) t[i] = MathF.Exp(k * (1f - normalisedDepth[i]));
@@ -96,35 +125,33 @@ public static class DegradationStages
     /// Quantisation to 8 bits first: clip, ×255, round half to even (the official single2uint).</summary>
     public static void JpegRoundTrip(RgbImage image, int quality)
     {
+        int plane = image.Width * image.Height;
+        var rgba = ArrayPool<byte>.Shared.Rent(4 * plane); // 3 MB per sample at 1024x768: reuse it
+        try { JpegRoundTrip(image, quality, rgba); }
+        finally { ArrayPool<byte>.Shared.Return(rgba); }
+    }
+
+    static unsafe void JpegRoundTrip(RgbImage image, int quality, byte[] rgba)
+    {
         int w = image.Width, h = image.Height, plane = w * h;
         var d = image.Data;
         var info = new SKImageInfo(w, h, SKColorType.Rgba8888, SKAlphaType.Opaque);
-        var rgba = new byte[4 * plane];
         for (int i = 0; i < plane; i++)
         {
-            rgba[4 * i] = ImageFile.To8(d[i]); rgba[4 * i + 1] = ImageFile.To8(d[plane + i]);
-            rgba[4 * i + 2] = ImageFile.To8(d[2 * plane + i]); rgba[4 * i + 3] = 255;
+            rgba[4 * i] = To8(d[i]); rgba[4 * i + 1] = To8(d[plane + i]);
+            rgba[4 * i + 2] = To8(d[2 * plane + i]); rgba[4 * i + 3] = 255;
         }
-        SKData encoded;
-        unsafe
+        fixed (byte* p = rgba)
         {
-            fixed (byte* p = rgba)
-            {
-                using var pixmap = new SKPixmap(info, (IntPtr)p, 4 * w);
+            SKData encoded;
+            using (var pixmap = new SKPixmap(info, (IntPtr)p, 4 * w))
                 encoded = pixmap.Encode(new SKJpegEncoderOptions(quality, SKJpegEncoderDownsample.Downsample420, SKJpegEncoderAlphaOption.Ignore))
                           ?? throw new InvalidOperationException($"JPEG encoding failed at quality {quality}");
-            }
-        }
-        using (encoded)
-        using (var codec = SKCodec.Create(encoded) ?? throw new InvalidOperationException("JPEG decoding failed"))
-        {
-            unsafe
+            using (encoded)
+            using (var codec = SKCodec.Create(encoded) ?? throw new InvalidOperationException("JPEG decoding failed"))
             {
-                fixed (byte* p = rgba)
-                {
-                    var result = codec.GetPixels(info, (IntPtr)p);
-                    if (result != SKCodecResult.Success) throw new InvalidOperationException($"JPEG decoding failed ({result})");
-                }
+                var result = codec.GetPixels(info, (IntPtr)p);
+                if (result != SKCodecResult.Success) throw new InvalidOperationException($"JPEG decoding failed ({result})");
             }
         }
         for (int i = 0; i < plane; i++)

@@ -10,8 +10,9 @@ namespace Ridcp.Synthesis;
 /// <item>Sky score per pixel S = colour · smoothness · position, with colour = max(clamp((b − 0.4)/0.3),
 /// clamp((B − R)/0.2)·clamp((b − 0.2)/0.2)) for the brightness b = (R+G+B)/3 (bright overcast or blue sky),
 /// smoothness = clamp(1 − g/0.04) for g the local mean (radius W/100) of the grey gradient magnitude (sky has
-/// little texture), position = clamp(1 − y/0.7) (sky is in the upper part; nothing below 70 % of the height).</item>
-/// <item>Horizon y_h: the lowest row in which at least 30 % of the pixels have S &gt; 0.5, clamped to [0.2, 0.7];
+/// little texture), position = clamp((0.9 − y)/0.4) (sky is in the upper part: full weight above 50 % of the height, none
+/// below 90 %).</item>
+/// <item>Horizon y_h: the lowest row in which at least 30 % of the pixels have S &gt; 0.5, clamped to [0.2, 0.85];
 /// 0.45 when no row qualifies.</item>
 /// <item>Ground plane seen by a level pinhole camera: distance ∝ 1/(y − y_h). Scaled so the bottom row is at
 /// d_near = 0.15: G(y) = min(d_far, d_near·(1 − y_h)/(y − y_h)), and d_far = 0.85 at and above the horizon
@@ -119,7 +120,7 @@ public static class DepthPriors
         var s = new float[n];
         for (int y = 0; y < h; y++)
         {
-            float position = Clamp01(1f - (h > 1 ? (float)y / (h - 1) : 0f) / 0.7f);
+            float position = Clamp01((0.9f - (h > 1 ? (float)y / (h - 1) : 0f)) / 0.4f);
             for (int x = 0; x < w; x++)
             {
                 int i = y * w + x;
@@ -132,14 +133,14 @@ public static class DepthPriors
         return s;
     }
 
-    /// <summary>The lowest row (as a fraction of the height) with at least 30 % sky pixels, clamped to [0.2, 0.7].</summary>
+    /// <summary>The lowest row (as a fraction of the height) with at least 30 % sky pixels, clamped to [0.2, 0.85].</summary>
     internal static double Horizon(float[] sky, int w, int h)
     {
         for (int y = h - 1; y >= 0; y--)
         {
             int count = 0;
             for (int x = 0; x < w; x++) if (sky[y * w + x] > 0.5f) count++;
-            if (count >= 0.3 * w) return Math.Clamp(h > 1 ? (double)y / (h - 1) : 0.5, 0.2, 0.7);
+            if (count >= 0.3 * w) return Math.Clamp(h > 1 ? (double)y / (h - 1) : 0.5, 0.2, 0.85);
         }
         return DefaultHorizon;
     }

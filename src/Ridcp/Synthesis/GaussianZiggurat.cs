@@ -25,13 +25,49 @@ static class GaussianZiggurat
 
     public static double Next(SynthesisRng rng)
     {
+        ulong bits = rng.NextUInt64();
+        int i = (int)(bits & (Layers - 1));
+        double x = (bits >> 11) * (1.0 / (1UL << 53)) * X[i];
+        if (x < X[i + 1]) return (bits & Layers) != 0 ? -x : x;
+        return Slow(rng, bits);
+    }
+
+    /// <summary>Fills <paramref name="dst"/> with scale·N(0,1) deviates: the same values, from the same bits, as
+    /// repeated <see cref="Next"/> calls, with the generator state kept in registers on the fast path (~98.8 % of
+    /// draws).</summary>
+    public static void Fill(SynthesisRng rng, Span<float> dst, double scale)
+    {
+        var x = X;
+        var (s0, s1, s2, s3) = rng.State;
+        for (int k = 0; k < dst.Length; k++)
+        {
+            ulong bits = System.Numerics.BitOperations.RotateLeft(s1 * 5, 7) * 9;
+            ulong t = s1 << 17;
+            s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t;
+            s3 = System.Numerics.BitOperations.RotateLeft(s3, 45);
+            int i = (int)(bits & (Layers - 1));
+            double v = (bits >> 11) * (1.0 / (1UL << 53)) * x[i];
+            if (v >= x[i + 1])
+            {
+                rng.State = (s0, s1, s2, s3);
+                v = Slow(rng, bits);
+                (s0, s1, s2, s3) = rng.State;
+                dst[k] = (float)(v * scale);
+                continue;
+            }
+            dst[k] = (float)(((bits & Layers) != 0 ? -v : v) * scale);
+        }
+        rng.State = (s0, s1, s2, s3);
+    }
+
+    /// <summary>The rest of one draw after its first 64 bits missed the fast path: wedge test, tail, or retry.</summary>
+    static double Slow(SynthesisRng rng, ulong bits)
+    {
         while (true)
         {
-            ulong bits = rng.NextUInt64();
             int i = (int)(bits & (Layers - 1));
             bool negative = (bits & Layers) != 0;
-            double u = (bits >> 11) * (1.0 / (1UL << 53));
-            double x = u * X[i];
+            double x = (bits >> 11) * (1.0 / (1UL << 53)) * X[i];
             if (x < X[i + 1]) return negative ? -x : x;
             if (i == 0)
             {
@@ -41,6 +77,7 @@ static class GaussianZiggurat
             }
             double y = F[i] + rng.NextDouble() * (F[i + 1] - F[i]);
             if (y < Math.Exp(-0.5 * x * x)) return negative ? -x : x;
+            bits = rng.NextUInt64();
         }
     }
 }

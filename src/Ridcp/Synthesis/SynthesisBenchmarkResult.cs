@@ -3,7 +3,7 @@ namespace Ridcp.Synthesis;
 /// <summary>Figures of one synthesis benchmark run. PipelineSamplesPerSecond counts the degradation alone (what the
 /// official HazeOnlineDataset does per sample); WithPngSamplesPerSecond adds encoding each hazy image as PNG in memory
 /// (what `ridcp synthesize` does per sample besides reading the inputs). CpuMsPerSample: process CPU time of the
-/// pipeline run divided by the samples; StageMs: one thread, each stage applied alone (mean ms).</summary>
+/// pipeline run divided by the samples; StageMs: one thread, each stage applied alone (mean CPU ms).</summary>
 public sealed record SynthesisBenchmarkResult(
     int Width, int Height, int Samples, int Threads, double PipelineSamplesPerSecond, double WithPngSamplesPerSecond,
     int GammaApplied, int NoiseApplied, int JpegApplied, double CpuMsPerSample, IReadOnlyList<(string Stage, double Ms)> StageMs)

@@ -35,6 +35,16 @@ public sealed class SynthesisRng
         return result;
     }
 
+    /// <summary>The raw state, for bulk generators that keep it in registers (<see cref="GaussianZiggurat.Fill"/>).</summary>
+    internal (ulong, ulong, ulong, ulong) State
+    {
+        get => (s0, s1, s2, s3);
+        set => (s0, s1, s2, s3) = value;
+    }
+
+    /// <summary>Fills a span with scale·N(0,1) deviates, identical to repeated <see cref="NextGaussian"/> calls.</summary>
+    public void FillGaussian(Span<float> dst, double scale) => GaussianZiggurat.Fill(this, dst, scale);
+
     static ulong RotateLeft(ulong x, int k) => (x << k) | (x >> (64 - k));
 
     /// <summary>Uniform in [0, 1) with 53 random bits.</summary>

@@ -108,5 +108,11 @@ public class StateDictLoaderTests
         using var sd = TorchCheckpoint.ReadStateDict(path);
         Assert.True(StateDictLoader.Load(b, sd).IsExact);
         foreach (var (k, v) in a.state_dict()) Assert.True(b.state_dict()[k].SameAs(v), k);
+
+        using var c = new TinyNet();
+        var report = StateDictLoader.Load(c, path, out var notes, preferEma: true);
+        Assert.True(report.IsExact);
+        Assert.Contains(notes, n => n.Contains("no params_ema"));
+        foreach (var (k, v) in a.state_dict()) Assert.True(c.state_dict()[k].SameAs(v), k);
     }
 }

@@ -86,6 +86,35 @@ public class DehazeCommandTests : IDisposable
     }
 
     [Fact]
+    public void A_checkpoint_whose_pickle_names_a_foreign_global_is_refused_without_running_it()
+    {
+        string ck = P("evil.pth");
+        Checkpoints.HandMadeCheckpoints.WriteZip(ck, "evil", ("data.pkl", Checkpoints.HandMadeCheckpoints.ForeignCallPickle("posix", "system")), ("version", "3\n"u8.ToArray()));
+        var r = CliRun.Invoke("dehaze", Image("in.png"), "-o", P("out.png"), "--weights", ck);
+        Assert.Equal(ExitCodes.BadInput, r.ExitCode);
+        AssertOneErrorLine(r, "posix.system", "evil.pth");
+        Assert.False(File.Exists(P("out.png")));
+    }
+
+    [Fact]
+    public void Sixteen_bit_png_output_is_available_and_refused_for_jpeg()
+    {
+        string ck = SmallCheckpoint(), input = Image("in.png", 40, 30);
+        var r = CliRun.Invoke("dehaze", input, "-o", P("out16.png"), "--weights", ck, "--bit-depth", "16");
+        Assert.True(r.ExitCode == ExitCodes.Ok, r.Err);
+        Assert.Equal(16, File.ReadAllBytes(P("out16.png"))[24]); // IHDR bit depth
+        var eight = CliRun.Invoke("dehaze", input, "-o", P("out8.png"), "--weights", ck);
+        Assert.Equal(8, File.ReadAllBytes(P("out8.png"))[24]);
+        var a = ImageFile.Read(P("out16.png")).Data;
+        var b = ImageFile.Read(P("out8.png")).Data;
+        Assert.All(Enumerable.Range(0, a.Length), i => Assert.InRange(Math.Abs(a[i] - b[i]), 0, 0.5 / 255 + 1e-6));
+
+        var jpeg = CliRun.Invoke("dehaze", input, "-o", P("out.jpg"), "--weights", ck, "--bit-depth", "16");
+        Assert.Equal(ExitCodes.Usage, jpeg.ExitCode);
+        AssertOneErrorLine(jpeg, "16");
+    }
+
+    [Fact]
     public void A_renamed_key_is_named_in_the_error_and_no_output_is_written()
     {
         const string key = "multiscale_decoder.warp.0.dcn.conv_offset.weight";
@@ -169,7 +198,7 @@ public class DehazeCommandTests : IDisposable
     public void Help_lists_every_option()
     {
         var r = CliRun.Invoke("dehaze", "--help");
-        foreach (var o in new[] { "--output", "--weights", "--chm-weight", "--alpha", "--max-size", "--device", "--verbose" })
+        foreach (var o in new[] { "--output", "--weights", "--chm-weight", "--alpha", "--max-size", "--bit-depth", "--device", "--verbose" })
             Assert.Contains(o, r.Out);
     }
 }

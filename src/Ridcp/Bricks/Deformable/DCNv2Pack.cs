@@ -12,8 +12,8 @@ namespace Ridcp.Bricks.Deformable;
 /// NameError); this port neither logs nor fails there.</summary>
 public sealed class DCNv2Pack : nn.Module<Tensor, Tensor, Tensor>
 {
-    private readonly Parameter weight;
-    private readonly Parameter bias;
+    private Parameter weight;   // not readonly: Module.to() replaces tensor fields
+    private Parameter bias;
     private readonly Conv2d conv_offset;
 
     private readonly int padding;

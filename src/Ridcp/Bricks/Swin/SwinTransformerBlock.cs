@@ -12,7 +12,7 @@ namespace Ridcp.Bricks.Swin;
 /// its children, as in PyTorch's state dict) and recomputes it for any other runtime size.</summary>
 public sealed class SwinTransformerBlock : nn.Module<Tensor, Tensor>
 {
-    private readonly Tensor? attn_mask;
+    private Tensor? attn_mask;   // not readonly: Module.to() replaces tensor fields
     private readonly LayerNorm norm1;
     private readonly WindowAttention attn;
     private readonly LayerNorm norm2;
@@ -60,12 +60,14 @@ public sealed class SwinTransformerBlock : nn.Module<Tensor, Tensor>
         var shifted = norm1.forward(x);
         if (shiftSize > 0) shifted = shifted.roll((-shiftSize, -shiftSize), (1, 2));
         var windows = WindowOps.Partition(shifted, windowSize);                       // [B*nW, N, C]
-        var attended = attn.forward(windows, MaskFor(h, w, x.device));
+        var attended = attn.forward(windows, MaskFor(h, w, x.device)?.to(x.dtype));
         var merged = WindowOps.Reverse(attended, windowSize, h, w);                   // [B, H, W, C]
         if (shiftSize > 0) merged = merged.roll((shiftSize, shiftSize), (1, 2));
 
         var y = x + merged;
-        return (y + mlp.forward(norm2.forward(y))).MoveToOuterDisposeScope();   // not add_: norm2 saves y for backward
+        var update = mlp.forward(norm2.forward(y));
+        // In place only without autograd: LayerNorm's backward needs y unchanged.
+        return (is_grad_enabled() ? y + update : y.add_(update)).MoveToOuterDisposeScope();
     }
 
     /// <summary>The official block adds calculate_mask(x_size) whenever x_size differs from the construction size,
@@ -73,7 +75,8 @@ public sealed class SwinTransformerBlock : nn.Module<Tensor, Tensor>
     private Tensor? MaskFor(long h, long w, Device device)
     {
         if (shiftSize == 0) return null;
-        if (h == inputHeight && w == inputWidth) return attn_mask!.device == device ? attn_mask : attn_mask.to(device);
+        if (h == inputHeight && w == inputWidth)
+            return attn_mask!.device_type == device.type && attn_mask.device_index == device.index ? attn_mask : attn_mask.to(device);
         return WindowOps.ShiftedWindowMask((int)h, (int)w, windowSize, shiftSize, device);
     }
 

@@ -10,8 +10,8 @@ namespace Ridcp.Bricks.Swin;
 /// per window before the softmax over keys; proj = Linear(C, C). Dropouts are 0 in RIDCP and left out.</summary>
 public sealed class WindowAttention : nn.Module<Tensor, Tensor?, Tensor>
 {
-    private readonly Parameter relative_position_bias_table;
-    private readonly Tensor relative_position_index;
+    private Parameter relative_position_bias_table;   // not readonly: Module.to() replaces tensor fields
+    private Tensor relative_position_index;
     private readonly Linear qkv;
     private readonly Linear proj;
 

@@ -1,3 +1,4 @@
+using TorchSharp;
 using Ridcp.Bricks.Deformable;
 using Ridcp.Tests.Parity;
 using Xunit;
@@ -68,6 +69,19 @@ public class DeformParityTests(ITestOutputHelper output)
         using var _ = no_grad();
         AssertWithin("warp_offset_feat", warp.OffsetFeature(xVq, xResidual), DeterministicWeights.LoadNpy("warp_offset_feat.npy"), ParityTolerances.ConvIntermediate);
         AssertWithin("warp_output", warp.forward(xVq, xResidual), DeterministicWeights.LoadNpy("warp_output.npy"), ParityTolerances.DeformOutput);
+    }
+
+    [Fact]
+    public void WarpBlock_converted_to_float64_agrees_with_the_official_output()
+    {
+        using var scope = NewDisposeScope();
+        using var warp = new WarpBlock(64);
+        DeterministicWeights.Fill(warp, prefix: WarpPrefix);
+        warp.to(ScalarType.Float64);
+        var xVq = DeterministicWeights.LoadNpy("warp_x_vq.npy").to(ScalarType.Float64);
+        var xResidual = DeterministicWeights.LoadNpy("warp_x_residual.npy").to(ScalarType.Float64);
+        using var _ = no_grad();
+        AssertWithin("warp_output (float64)", warp.forward(xVq, xResidual), DeterministicWeights.LoadNpy("warp_output.npy"), ParityTolerances.DeformOutput);
     }
 
     [Fact]
