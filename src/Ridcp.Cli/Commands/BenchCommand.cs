@@ -10,6 +10,8 @@ public static class BenchCommand
         var cmd = new Command("bench", "Benchmarks that print speed and memory figures");
         cmd.Subcommands.Add(SynthesizeCommand.CreateBench());
         cmd.Subcommands.Add(BenchDehazeCommand.Create());
+        cmd.Subcommands.Add(BenchMetricsCommand.Create());
+        cmd.Subcommands.Add(TrainCommand.CreateBench());
         return cmd;
     }
 }
