@@ -33,7 +33,7 @@ public static class Brisque
         var im = gray; int h = height, w = width;
         for (int scale = 0; scale < 2; scale++)
         {
-            var m = Mscn.Compute(im, h, w, replicateBorder: false).Coefficients;
+            var m = Mscn.CoefficientsOnly(im, h, w, replicateBorder: false);
             int o = scale * 18;
             // The MSCN itself and its four shifted products: five independent moment passes.
             var shifts = new (int Dy, int Dx)[] { (0, 1), (1, 0), (1, 1), (-1, 1) };

@@ -45,7 +45,7 @@ public static class Niqe
         var feat = new double[nBlocks * 2 * FeaturesPerScale]; // rows = blocks (column-major block order), 36 columns
         for (int scale = 1; scale <= 2; scale++)
         {
-            var mscn = Mscn.Compute(im, h, w, replicateBorder: true).Coefficients;
+            var mscn = Mscn.CoefficientsOnly(im, h, w, replicateBorder: true);
             int bs = BlockSize / scale;
             int offset = (scale - 1) * FeaturesPerScale;
             var imLocal = mscn;

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace Ridcp.Metrics.Live;
 
@@ -8,6 +9,7 @@ internal struct MomentSums
 {
     /// <summary>Adds a[i] (b empty) or the products a[i]*b[i], vectorised (lane-wise partial sums: the order differs
     /// from MATLAB's sequential sum by rounding only, ~1e-16 relative).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void AddRange(ReadOnlySpan<double> a, ReadOnlySpan<double> b = default)
     {
         bool products = !b.IsEmpty;

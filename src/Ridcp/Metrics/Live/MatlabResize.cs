@@ -1,4 +1,8 @@
+using System.Buffers;
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Ridcp.Metrics.Live;
 
@@ -15,7 +19,7 @@ internal static class MatlabResize
         var (colIdx, colW, colTaps) = Contributions(width, ow, 0.5);
 
         // Along dimension 1 (rows): tmp[oh, width].
-        var tmp = new double[oh * width];
+        var tmp = ArrayPool<double>.Shared.Rent(oh * width); // scratch, every element written below
         Parallel.For(0, oh, ParallelRows.Options(oh, width), y =>
         {
             var dst = tmp.AsSpan(y * width, width);
@@ -29,17 +33,84 @@ internal static class MatlabResize
         });
         // Along dimension 2 (columns).
         var dstImg = new double[oh * ow];
+        var strided = StridedRun.Find(colIdx, colW, colTaps, ow, width);
         Parallel.For(0, oh, ParallelRows.Options(oh, ow), y =>
-        {
-            var srcRow = new ReadOnlySpan<double>(tmp, y * width, width);
-            for (int x = 0; x < ow; x++)
-            {
-                double s = 0;
-                for (int t = 0; t < colTaps; t++) s += colW[x * colTaps + t] * srcRow[colIdx[x * colTaps + t]];
-                dstImg[y * ow + x] = s;
-            }
-        });
+            ColumnPass(new ReadOnlySpan<double>(tmp, y * width, width), dstImg.AsSpan(y * ow, ow), colIdx, colW, colTaps, strided));
+        ArrayPool<double>.Shared.Return(tmp);
         return (dstImg, oh, ow);
+    }
+
+    /// <summary>One output row along dimension 2: s = 0, then s += w*x per tap in order, product and sum each
+    /// rounded. Inside <paramref name="run"/> (outputs whose taps read input 2x + base_t) four outputs at a time,
+    /// the stride-2 inputs picked out of two loads; every output keeps its own order and roundings.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    static void ColumnPass(ReadOnlySpan<double> src, Span<double> dst, int[] idx, double[] w, int taps, StridedRun run)
+    {
+        int x = 0;
+        if (run.Length >= 4)
+        {
+            for (; x < run.Start; x++) dst[x] = ScalarOutput(src, idx, w, taps, x);
+            ref double s0 = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(src);
+            int end = run.Start + (run.Length & ~3);
+            for (; x < end; x += 4)
+            {
+                var acc = Vector256<double>.Zero;
+                for (int t = 0; t < taps; t++)
+                {
+                    nuint b = (nuint)(2 * x + run.Base[t]);
+                    var lo = Vector256.LoadUnsafe(ref s0, b);
+                    var hi = Vector256.LoadUnsafe(ref s0, b + 4);
+                    var even = Avx2.Permute4x64(Avx.UnpackLow(lo, hi), 0b11_01_10_00); // src[b], src[b+2], src[b+4], src[b+6]
+                    var prod = Vector256.LoadUnsafe(ref run.WeightsByTap[0], (nuint)(t * run.Stride + x - run.Start)) * even;
+                    acc += prod;
+                }
+                acc.CopyTo(dst.Slice(x));
+            }
+        }
+        for (; x < dst.Length; x++) dst[x] = ScalarOutput(src, idx, w, taps, x);
+    }
+
+    static double ScalarOutput(ReadOnlySpan<double> src, int[] idx, double[] w, int taps, int x)
+    {
+        double s = 0;
+        for (int t = 0; t < taps; t++) s += w[x * taps + t] * src[idx[x * taps + t]];
+        return s;
+    }
+
+    /// <summary>The longest run of outputs x whose tap t reads input 2x + Base[t] (all taps inside the row, 8
+    /// inputs readable from each start), with the weights laid out tap-major for vector loads; Length 0 when there
+    /// is none or AVX2 is missing.</summary>
+    sealed class StridedRun
+    {
+        public int Start, Length, Stride;
+        public int[] Base = [];
+        public double[] WeightsByTap = [0];
+
+        public static StridedRun Find(int[] idx, double[] w, int taps, int outLength, int inLength)
+        {
+            var none = new StridedRun();
+            if (!Avx2.IsSupported || outLength < 8) return none;
+            int mid = outLength / 2;
+            var bases = new int[taps];
+            for (int t = 0; t < taps; t++) bases[t] = idx[mid * taps + t] - 2 * mid;
+            bool Fits(int x)
+            {
+                for (int t = 0; t < taps; t++)
+                {
+                    int i = 2 * x + bases[t];
+                    if (idx[x * taps + t] != i || i < 0 || i + 7 >= inLength) return false;
+                }
+                return true;
+            }
+            if (!Fits(mid)) return none;
+            int a = mid, b = mid + 1;
+            while (a > 0 && Fits(a - 1)) a--;
+            while (b < outLength && Fits(b)) b++;
+            var run = new StridedRun { Start = a, Length = b - a, Stride = b - a, Base = bases, WeightsByTap = new double[taps * (b - a) + 1] };
+            for (int t = 0; t < taps; t++)
+                for (int x = a; x < b; x++) run.WeightsByTap[t * run.Stride + x - a] = w[x * taps + t];
+            return run;
+        }
     }
 
     static void MultiplyInto(Span<double> dst, ReadOnlySpan<double> x, double a)

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace Ridcp.Metrics.Live;
 
@@ -38,5 +39,29 @@ internal sealed class Mscn
             coef[i] = (image[i] - m) / (s + 1);
         }
         return new Mscn { Coefficients = coef, Sigma = sigma, Mu = mu };
+    }
+
+    /// <summary>Only the coefficients (NIQE, BRISQUE): the same arithmetic as <see cref="Compute"/>, written over the
+    /// G*I buffer (element-wise, so in place), sparing the sigma and coefficient arrays.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static double[] CoefficientsOnly(double[] image, int height, int width, bool replicateBorder)
+    {
+        int n = image.Length;
+        var (mu, musq2) = OctaveFilter.FilterWithSquares(image, height, width, Window, replicateBorder);
+        int vc = Vector<double>.Count, i = 0;
+        var one = Vector<double>.One;
+        for (; i + vc <= n; i += vc)
+        {
+            var m = new Vector<double>(mu, i);
+            var s = Vector.SquareRoot(Vector.Abs(new Vector<double>(musq2, i) - m * m));
+            ((new Vector<double>(image, i) - m) / (s + one)).CopyTo(mu, i);
+        }
+        for (; i < n; i++)
+        {
+            double m = mu[i];
+            double s = Math.Sqrt(Math.Abs(musq2[i] - m * m));
+            mu[i] = (image[i] - m) / (s + 1);
+        }
+        return mu;
     }
 }

@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace Ridcp.Metrics.Live;
@@ -70,11 +72,6 @@ internal static class OctaveFilter
     /// accumulated exactly as a separate filter of the squared image would be (same taps, same order, same FMAs).</summary>
     public static (double[] Mu, double[] MuSq) FilterWithSquares(double[] src, int height, int width, double[] w7, bool replicate)
     {
-        var padded = Pad(src, height, width, replicate);
-        var (weights, offsets) = Taps(width + 6, w7, columnOffsetsDescending: replicate);
-        var mu = GC.AllocateUninitializedArray<double>(height * width);
-        var muSq = GC.AllocateUninitializedArray<double>(height * width);
-        int pw = width + 6;
         if (!UseFma)
         {
             var sq = new double[src.Length];
@@ -82,8 +79,18 @@ internal static class OctaveFilter
             return (replicate ? ImfilterReplicate(src, height, width, w7) : Filter2Same(src, height, width, w7),
                     replicate ? ImfilterReplicate(sq, height, width, w7) : Filter2Same(sq, height, width, w7));
         }
+        // The padded copy is scratch: rented (every element is written by Pad), so repeated calls reuse committed
+        // memory instead of faulting in a fresh large array each time.
+        int paddedLength = (width + 6) * (height + 6);
+        var padded = ArrayPool<double>.Shared.Rent(paddedLength);
+        Pad(src, height, width, replicate, padded);
+        var (weights, offsets) = Taps(width + 6, w7, columnOffsetsDescending: replicate);
+        var mu = GC.AllocateUninitializedArray<double>(height * width);
+        var muSq = GC.AllocateUninitializedArray<double>(height * width);
+        int pw = width + 6;
         Parallel.For(0, height, ParallelRows.Options(height, width), y =>
             FusedTapsWithSquares(padded, y * pw, weights, offsets, mu.AsSpan(y * width, width), muSq.AsSpan(y * width, width)));
+        ArrayPool<double>.Shared.Return(padded);
         return (mu, muSq);
     }
 
@@ -104,6 +111,7 @@ internal static class OctaveFilter
         return (weights, offsets);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void FusedTapsWithSquares(double[] padded, int rowStart, double[] weights, int[] offsets, Span<double> mu, Span<double> muSq)
     {
         ref double p0 = ref MemoryMarshal.GetArrayDataReference(padded);
@@ -144,10 +152,13 @@ internal static class OctaveFilter
         }
     }
 
-    static double[] Pad(double[] src, int height, int width, bool replicate)
+    static double[] Pad(double[] src, int height, int width, bool replicate) =>
+        Pad(src, height, width, replicate, GC.AllocateUninitializedArray<double>((width + 6) * (height + 6)));
+
+    /// <summary>Writes every element of the first (width+6)*(height+6) of <paramref name="p"/>.</summary>
+    static double[] Pad(double[] src, int height, int width, bool replicate, double[] p)
     {
         int pw = width + 6, ph = height + 6;
-        var p = GC.AllocateUninitializedArray<double>(pw * ph); // every element is written below
         for (int py = 0; py < ph; py++)
         {
             int sy = py - 3;
@@ -177,6 +188,7 @@ internal static class OctaveFilter
 
     /// <summary>One output row, each output accumulating its taps in order with fused multiply-adds; four vector
     /// accumulators side by side (independent outputs) hide the FMA latency.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void FusedTaps(double[] padded, int rowStart, double[] weights, int[] offsets, Span<double> dst)
     {
         int taps = weights.Length;
