@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Ridcp.Imaging;
 using Ridcp.Metrics.Live;
 
@@ -62,6 +63,7 @@ public static class Brisque
     }
 
     /// <summary>Moments of structdis .* circshift(structdis, [dy dx]) (Y(i,j) = X(i-dy, j-dx), wrapping).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static MomentSums ShiftedProducts(double[] m, int h, int w, int dy, int dx)
     {
         var sums = new MomentSums();

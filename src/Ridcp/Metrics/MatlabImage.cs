@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using Ridcp.Imaging;
 
 namespace Ridcp.Metrics;
@@ -48,6 +49,7 @@ public static class MatlabImage
 
     /// <summary>The grey image the LIVE NIQE/BRISQUE releases start from: rgb2gray of im2uint8 (a grey file is read
     /// as three equal channels, whose rgb2gray is the grey value itself).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double[] Gray(RgbImage image)
     {
         // Same arithmetic as Rgb2Gray(ToUint8Planes(image)), fused and vectorised: im2uint8 as floor(x*255 + 0.5) on

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Ridcp.Imaging;
 using Ridcp.Metrics.Live;
 
@@ -70,6 +71,7 @@ public static class Niqe
 
     /// <summary>computefeature.m on one block: AGGD of the MSCN, then of the products with the block circularly
     /// shifted by [0 1], [1 0], [1 1], [1 -1] (circshift within the block, as blkproc hands it over).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void BlockFeatures(double[] mscn, int width, int y0, int x0, int bs, Span<double> f)
     {
         var m = new MomentSums();

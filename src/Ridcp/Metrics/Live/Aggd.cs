@@ -37,6 +37,7 @@ internal struct MomentSums
 
     /// <summary>Adds the products of row a with row b circularly shifted right by dx (b'(x) = b(x - dx), wrapping),
     /// i.e. one row of X .* circshift(X, [dy dx]).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void AddShiftedRow(ReadOnlySpan<double> a, ReadOnlySpan<double> b, int dx)
     {
         int w = a.Length;
@@ -120,7 +121,44 @@ internal static class Aggd
     }
 
     /// <summary>MATLAB [~, i] = min((table - x).^2) or min(abs(table - x)): first minimum, NaN ignored; all NaN -> 1st.</summary>
-    static int ArgMin(double[] table, double x, bool squared)
+    /// <remarks>Vectorised: each lane keeps its first strict minimum, then the smallest value wins, ties going to the
+    /// lowest index, which is the first minimum of the whole table; the differences are rounded as in the scalar
+    /// loop. Without a finite minimum (NaN or infinite x) the scalar loop decides.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static int ArgMin(double[] table, double x, bool squared)
+    {
+        int vc = Vector<double>.Count, n = table.Length, i = 0;
+        var vx = new Vector<double>(x);
+        var bestVal = new Vector<double>(double.PositiveInfinity);
+        var bestIdx = Vector<long>.Zero;
+        var idx = Vector<long>.Indices;
+        var step = new Vector<long>(vc);
+        for (; i + vc <= n; i += vc, idx += step)
+        {
+            var d = new Vector<double>(table, i) - vx;
+            var v = squared ? d * d : Vector.Abs(d);
+            var better = Vector.LessThan(v, bestVal);
+            bestVal = Vector.ConditionalSelect(better, v, bestVal);
+            bestIdx = Vector.ConditionalSelect(better, idx, bestIdx);
+        }
+        double min = double.PositiveInfinity;
+        long best = long.MaxValue;
+        for (int l = 0; l < vc; l++)
+        {
+            double v = bestVal[l];
+            if (v < min || (v == min && bestIdx[l] < best)) { min = v; best = bestIdx[l]; }
+        }
+        if (double.IsPositiveInfinity(min)) return ArgMinScalar(table, x, squared);
+        for (; i < n; i++)
+        {
+            double d = table[i] - x;
+            double v = squared ? d * d : Math.Abs(d);
+            if (v < min) { min = v; best = i; }
+        }
+        return (int)best;
+    }
+
+    internal static int ArgMinScalar(double[] table, double x, bool squared)
     {
         int best = 0;
         double bestVal = double.NaN;

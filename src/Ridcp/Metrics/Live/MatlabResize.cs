@@ -12,6 +12,9 @@ namespace Ridcp.Metrics.Live;
 /// (<c>contributions</c>, <c>cubic</c>) as the LIVE NIQE/BRISQUE releases use it.</summary>
 internal static class MatlabResize
 {
+    /// <summary>Whether the column pass may use the four-outputs-at-a-time path (tests compare it with the scalar one).</summary>
+    internal static bool Vectorised = true;
+
     public static (double[] Image, int Height, int Width) Half(double[] src, int height, int width)
     {
         int oh = (int)Math.Ceiling(height * 0.5), ow = (int)Math.Ceiling(width * 0.5);
@@ -89,7 +92,7 @@ internal static class MatlabResize
         public static StridedRun Find(int[] idx, double[] w, int taps, int outLength, int inLength)
         {
             var none = new StridedRun();
-            if (!Avx2.IsSupported || outLength < 8) return none;
+            if (!Vectorised || !Avx2.IsSupported || outLength < 8) return none;
             int mid = outLength / 2;
             var bases = new int[taps];
             for (int t = 0; t < taps; t++) bases[t] = idx[mid * taps + t] - 2 * mid;
@@ -113,6 +116,7 @@ internal static class MatlabResize
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void MultiplyInto(Span<double> dst, ReadOnlySpan<double> x, double a)
     {
         int i = 0, vc = Vector<double>.Count;
@@ -122,6 +126,7 @@ internal static class MatlabResize
     }
 
     /// <summary>dst += a*x with the product rounded before the sum (two roundings, as the scalar code it replaces).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void AddProduct(Span<double> dst, ReadOnlySpan<double> x, double a)
     {
         int i = 0, vc = Vector<double>.Count;
