@@ -41,7 +41,7 @@ public static class Niqe
         if (rowBlocks == 0 || colBlocks == 0)
             throw new ArgumentException($"NIQE needs at least {BlockSize}x{BlockSize} pixels, got {width}x{height}");
         int h = rowBlocks * BlockSize, w = colBlocks * BlockSize;
-        var im = Crop(gray, width, h, w);
+        var im = h == height && w == width ? gray : Crop(gray, width, h, w); // read only below
         int nBlocks = rowBlocks * colBlocks;
         var feat = new double[nBlocks * 2 * FeaturesPerScale]; // rows = blocks (column-major block order), 36 columns
         for (int scale = 1; scale <= 2; scale++)
