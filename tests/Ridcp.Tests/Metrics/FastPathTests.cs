@@ -25,6 +25,23 @@ public class FastPathTests
         Assert.Equal(slow.Image.Select(BitConverter.DoubleToInt64Bits), fast.Image.Select(BitConverter.DoubleToInt64Bits));
     }
 
+    [Theory]
+    [InlineData(20, 45, true)]   // 45 columns: the 4-vector, 2-vector and scalar parts of a row
+    [InlineData(11, 30, false)]
+    [InlineData(9, 7, true)]
+    public void Fused_filtering_of_I_and_its_squares_equals_two_separate_filterings(int height, int width, bool replicate)
+    {
+        var rng = new Random(height + width);
+        var img = Enumerable.Range(0, height * width).Select(i => i % 5 == 0 ? 128.0 : Math.Round(rng.NextDouble() * 255)).ToArray();
+        var squares = img.Select(v => v * v).ToArray();
+        var w = OctaveFilter.LiveGaussianWindow();
+        var (mu, muSq) = OctaveFilter.FilterWithSquares(img, height, width, w, replicate);
+        var mu2 = replicate ? OctaveFilter.ImfilterReplicate(img, height, width, w) : OctaveFilter.Filter2Same(img, height, width, w);
+        var muSq2 = replicate ? OctaveFilter.ImfilterReplicate(squares, height, width, w) : OctaveFilter.Filter2Same(squares, height, width, w);
+        Assert.Equal(mu2.Select(BitConverter.DoubleToInt64Bits), mu.Select(BitConverter.DoubleToInt64Bits));
+        Assert.Equal(muSq2.Select(BitConverter.DoubleToInt64Bits), muSq.Select(BitConverter.DoubleToInt64Bits));
+    }
+
     [Fact]
     public void Table_argmin_picks_the_first_minimum_like_the_scalar_loop()
     {
