@@ -1,0 +1,257 @@
+using System.Globalization;
+using System.Text;
+
+namespace Ridcp.Training.Config;
+
+/// <summary>Reads a training options file. Keys follow the official options files where the meaning is the same
+/// (name, manual_seed, datasets.train.{dataroot_gt, dataroot_depth, gt_size, use_resize_crop, use_flip, use_rot,
+/// batch_size_per_gpu, num_worker_per_gpu}, network_g.*, network_d.{num_in_ch, num_feat}, path.pretrain_network_hq,
+/// train.{optim_g, optim_d, scheduler, total_iter, pixel_opt, perceptual_opt, gan_opt, codebook_opt, net_d_iters,
+/// net_d_init_iters}, val.{val_freq, save_img}, logger.{print_freq, save_checkpoint_freq}); our additions are
+/// datasets.data_root, datasets.val.{num_val, val_size, num_img}, train.dead_code_reinit, train.threads,
+/// network_g.{channel_query_dict, swin_*}, perceptual_opt.{lpips_vgg, lpips_lin, layers}.
+/// Relative paths: data_root is relative to the config file (or replaced by --data); dataroot_gt / dataroot_depth
+/// are relative to data_root; other paths relative to the config file.</summary>
+public static class TrainOptionsLoader
+{
+    /// <summary>Keys of network_g that describe the training, not the network.</summary>
+    private static readonly HashSet<string> NonArchKeys = ["type", "scale_factor", "frozen_module_keywords"];
+
+    public static TrainOptions Load(string path, TrainStage stage, string? dataRootOverride = null, long? iterationsOverride = null)
+    {
+        string full = Path.GetFullPath(path);
+        if (!File.Exists(full)) throw new FileNotFoundException($"config file not found: {path}");
+        var root = YamlTree.Parse(File.ReadAllText(full), path);
+        string baseDir = Path.GetDirectoryName(full)!;
+        var o = FromTree(root, stage, baseDir, dataRootOverride, path);
+        if (iterationsOverride is long n)
+        {
+            if (n <= 0) throw new ArgumentException($"--iterations must be positive, got {n}");
+            o = o with { TotalIter = n };
+        }
+        return o with { SourcePath = full };
+    }
+
+    public static TrainOptions FromTree(Dictionary<string, object?> root, TrainStage stage, string baseDir, string? dataRootOverride, string source)
+    {
+        var datasets = Map(root, "datasets");
+        var train = Map(datasets, "train");
+        var val = Map(datasets, "val");
+        string dataRoot = dataRootOverride is not null ? Path.GetFullPath(dataRootOverride)
+            : Path.GetFullPath(Path.Combine(baseDir, Str(datasets, "data_root") ?? "."));
+        string gt = Str(train, "dataroot_gt") ?? throw new FormatException($"{source}: datasets.train.dataroot_gt is missing");
+        string? depth = Str(train, "dataroot_depth");
+
+        var netG = Map(root, "network_g");
+        var arch = new Dictionary<string, object>();
+        foreach (var (k, value) in netG)
+        {
+            if (NonArchKeys.Contains(k) || value is null) continue;
+            arch[k] = k == "channel_query_dict" && value is Dictionary<string, object?> cq
+                ? cq.SelectMany(p => new object[] { long.Parse(p.Key, CultureInfo.InvariantCulture), p.Value! }).ToList()
+                : value;
+        }
+        arch["LQ_stage"] = stage == TrainStage.Ridcp;
+        var frozen = (netG.GetValueOrDefault("frozen_module_keywords") as List<object?>)?.Select(x => x?.ToString() ?? "").ToArray()
+            ?? (stage == TrainStage.Ridcp ? ["quantize", "decoder_group", "after_quant_group", "out_conv"] : []);
+
+        var netD = Map(root, "network_d");
+        var path = Map(root, "path");
+        var tr = Map(root, "train");
+        var sched = Map(tr, "scheduler");
+        var perc = Map(tr, "perceptual_opt");
+        var dead = Map(tr, "dead_code_reinit");
+        var v = Map(root, "val");
+        var logger = Map(root, "logger");
+        string? Rel(string? p) => p is null ? null : Path.GetFullPath(Path.Combine(baseDir, p));
+
+        var o = new TrainOptions
+        {
+            Name = Str(root, "name") ?? Path.GetFileNameWithoutExtension(source),
+            Stage = stage,
+            ManualSeed = Long(root, "manual_seed", 0),
+            Data = new DataOptions
+            {
+                DatarootGt = Path.GetFullPath(Path.Combine(dataRoot, gt)),
+                DatarootDepth = depth is null ? null : Path.GetFullPath(Path.Combine(dataRoot, depth)),
+                DepthPrior = Str(train, "depth_prior"),
+                GtSize = (int)Long(train, "gt_size", 256),
+                MaxSide = (int)Long(train, "max_side", 0),
+                UseResizeCrop = Bool(train, "use_resize_crop", true),
+                UseFlip = Bool(train, "use_flip", true),
+                UseRot = Bool(train, "use_rot", false),
+                BatchSize = (int)Long(train, "batch_size_per_gpu", 4),
+                Workers = (int)Long(train, "num_worker_per_gpu", 1),
+                NumVal = (int)Long(val, "num_val", 4),
+                ValSize = (int)Long(val, "val_size", 256),
+            },
+            NetworkG = arch,
+            FrozenModuleKeywords = frozen,
+            NetworkD = new DiscriminatorOptions
+            {
+                NumInCh = (int)Long(netD, "num_in_ch", stage == TrainStage.Vqgan ? 3 : 512),
+                NumFeat = (int)Long(netD, "num_feat", 64),
+                SkipConnection = Bool(netD, "skip_connection", true),
+            },
+            PretrainNetworkHq = Rel(Str(path, "pretrain_network_hq")),
+            OptimG = Optim(Map(tr, "optim_g"), 1e-4),
+            OptimD = Optim(Map(tr, "optim_d"), 4e-4),
+            Milestones = (sched.GetValueOrDefault("milestones") as List<object?>)?.Select(x => System.Convert.ToInt64(x, CultureInfo.InvariantCulture)).ToArray() ?? [],
+            Gamma = Double(sched, "gamma", 1.0),
+            TotalIter = Long(tr, "total_iter", 1000),
+            Losses = new LossOptions
+            {
+                Pixel = tr.ContainsKey("pixel_opt") ? Double(Map(tr, "pixel_opt"), "loss_weight", 1.0) : 0,
+                Perceptual = tr.ContainsKey("perceptual_opt") ? Double(perc, "loss_weight", 1.0) : 0,
+                Gan = tr.ContainsKey("gan_opt") ? Double(Map(tr, "gan_opt"), "loss_weight", 0.1) : 0,
+                Codebook = tr.ContainsKey("codebook_opt") ? Double(Map(tr, "codebook_opt"), "loss_weight", 1.0) : 0,
+                LpipsVgg = Rel(Str(perc, "lpips_vgg")),
+                LpipsLin = Rel(Str(perc, "lpips_lin")),
+                PerceptualLayers = (int)Long(perc, "layers", 5),
+            },
+            NetDIters = (int)Long(tr, "net_d_iters", 1),
+            NetDInitIters = Long(tr, "net_d_init_iters", 0),
+            DeadCodes = new DeadCodeOptions { Enabled = Bool(dead, "enabled", false), Every = Long(dead, "every", 500) },
+            Threads = (int)Long(tr, "threads", 0),
+            Val = new ValOptions
+            {
+                ValFreq = Long(v, "val_freq", 1000),
+                SaveImg = Bool(v, "save_img", true),
+                NumImg = (int)Long(v, "num_img", 3),
+                CropBorder = (int)Long(v, "crop_border", 4),
+                TestYChannel = Bool(v, "test_y_channel", true),
+            },
+            Logger = new LoggerOptions
+            {
+                PrintFreq = Long(logger, "print_freq", 10),
+                SaveCheckpointFreq = Long(logger, "save_checkpoint_freq", 1000),
+            },
+        };
+        Validate(o, source);
+        return o;
+    }
+
+    private static void Validate(TrainOptions o, string source)
+    {
+        void Need(bool ok, string what) { if (!ok) throw new FormatException($"{source}: {what}"); }
+        Need(o.TotalIter > 0, "train.total_iter must be positive");
+        Need(o.Data.BatchSize > 0, "batch_size_per_gpu must be positive");
+        Need(o.Data.GtSize >= 16, "gt_size must be at least 16");
+        Need(o.NetDIters >= 1, "net_d_iters must be >= 1");
+        Need(o.Logger.SaveCheckpointFreq > 0 && o.Val.ValFreq > 0 && o.Logger.PrintFreq > 0, "frequencies must be positive");
+        Need(o.OptimG.Lr > 0 && o.OptimD.Lr > 0, "learning rates must be positive");
+        Need(o.Losses.PerceptualLayers is >= 1 and <= 5, "perceptual_opt.layers must be 1..5");
+        Need(o.Data.NumVal >= 1, "datasets.val.num_val must be >= 1");
+        Need(o.Data.MaxSide == 0 || o.Data.MaxSide >= o.Data.GtSize, "max_side must be 0 or at least gt_size");
+    }
+
+    private static OptimOptions Optim(Dictionary<string, object?> m, double lr)
+    {
+        var betas = m.GetValueOrDefault("betas") as List<object?>;
+        return new OptimOptions
+        {
+            Lr = Double(m, "lr", lr),
+            Beta1 = betas is { Count: 2 } ? System.Convert.ToDouble(betas[0], CultureInfo.InvariantCulture) : 0.9,
+            Beta2 = betas is { Count: 2 } ? System.Convert.ToDouble(betas[1], CultureInfo.InvariantCulture) : 0.99,
+            WeightDecay = Double(m, "weight_decay", 0),
+        };
+    }
+
+    private static Dictionary<string, object?> Map(Dictionary<string, object?> m, string key) =>
+        m.GetValueOrDefault(key) as Dictionary<string, object?> ?? new();
+    private static string? Str(Dictionary<string, object?> m, string key) => m.GetValueOrDefault(key)?.ToString();
+    private static long Long(Dictionary<string, object?> m, string key, long dflt) => m.GetValueOrDefault(key) switch
+    {
+        null => dflt,
+        long l => l,
+        double d when d == Math.Floor(d) => (long)d,
+        var x => throw new FormatException($"{key} must be an integer, got {x}"),
+    };
+    private static double Double(Dictionary<string, object?> m, string key, double dflt) => m.GetValueOrDefault(key) switch
+    {
+        null => dflt,
+        long l => l,
+        double d => d,
+        var x => throw new FormatException($"{key} must be a number, got {x}"),
+    };
+    private static bool Bool(Dictionary<string, object?> m, string key, bool dflt) => m.GetValueOrDefault(key) switch
+    {
+        null => dflt,
+        bool b => b,
+        var x => throw new FormatException($"{key} must be true or false, got {x}"),
+    };
+
+    /// <summary>The resolved options as YAML (what the run actually uses; absolute paths), for RUN_DIR/config.yml.</summary>
+    public static string ToYaml(TrainOptions o)
+    {
+        var sb = new StringBuilder();
+        string F(double x) => x.ToString("R", CultureInfo.InvariantCulture);
+        string B(bool b) => b ? "true" : "false";
+        string Q(string? s) => s is null ? "~" : "'" + s.Replace("'", "''") + "'";
+        sb.AppendLine($"# resolved by ridcp train from {Q(o.SourcePath)}");
+        sb.AppendLine($"name: {Q(o.Name)}");
+        sb.AppendLine($"stage: {o.Stage.ToString().ToLowerInvariant()}");
+        sb.AppendLine($"manual_seed: {o.ManualSeed}");
+        sb.AppendLine("datasets:");
+        sb.AppendLine("  train:");
+        sb.AppendLine($"    dataroot_gt: {Q(o.Data.DatarootGt)}");
+        sb.AppendLine($"    dataroot_depth: {Q(o.Data.DatarootDepth)}");
+        sb.AppendLine($"    depth_prior: {Q(o.Data.DepthPrior)}");
+        sb.AppendLine($"    gt_size: {o.Data.GtSize}");
+        sb.AppendLine($"    max_side: {o.Data.MaxSide}");
+        sb.AppendLine($"    use_resize_crop: {B(o.Data.UseResizeCrop)}");
+        sb.AppendLine($"    use_flip: {B(o.Data.UseFlip)}");
+        sb.AppendLine($"    use_rot: {B(o.Data.UseRot)}");
+        sb.AppendLine($"    batch_size_per_gpu: {o.Data.BatchSize}");
+        sb.AppendLine($"    num_worker_per_gpu: {o.Data.Workers}");
+        sb.AppendLine("  val:");
+        sb.AppendLine($"    num_val: {o.Data.NumVal}");
+        sb.AppendLine($"    val_size: {o.Data.ValSize}");
+        sb.AppendLine("network_g:");
+        foreach (var (k, v) in o.NetworkG)
+            sb.AppendLine($"  {k}: {Value(v)}");
+        sb.AppendLine($"  frozen_module_keywords: [{string.Join(", ", o.FrozenModuleKeywords.Select(Q))}]");
+        sb.AppendLine("network_d:");
+        sb.AppendLine("  type: UNetDiscriminatorSN");
+        sb.AppendLine($"  num_in_ch: {o.NetworkD.NumInCh}");
+        sb.AppendLine($"  num_feat: {o.NetworkD.NumFeat}");
+        sb.AppendLine($"  skip_connection: {B(o.NetworkD.SkipConnection)}");
+        sb.AppendLine("path:");
+        sb.AppendLine($"  pretrain_network_hq: {Q(o.PretrainNetworkHq)}");
+        sb.AppendLine("train:");
+        foreach (var (name, opt) in new[] { ("optim_g", o.OptimG), ("optim_d", o.OptimD) })
+            sb.AppendLine($"  {name}: {{type: Adam, lr: {F(opt.Lr)}, weight_decay: {F(opt.WeightDecay)}, betas: [{F(opt.Beta1)}, {F(opt.Beta2)}]}}");
+        sb.AppendLine($"  scheduler: {{type: MultiStepLR, milestones: [{string.Join(", ", o.Milestones)}], gamma: {F(o.Gamma)}}}");
+        sb.AppendLine($"  total_iter: {o.TotalIter}");
+        sb.AppendLine($"  pixel_opt: {{type: L1Loss, loss_weight: {F(o.Losses.Pixel)}}}");
+        sb.AppendLine($"  perceptual_opt: {{loss_weight: {F(o.Losses.Perceptual)}, lpips_vgg: {Q(o.Losses.LpipsVgg)}, lpips_lin: {Q(o.Losses.LpipsLin)}, layers: {o.Losses.PerceptualLayers}}}");
+        sb.AppendLine($"  gan_opt: {{type: GANLoss, gan_type: hinge, loss_weight: {F(o.Losses.Gan)}}}");
+        sb.AppendLine($"  codebook_opt: {{loss_weight: {F(o.Losses.Codebook)}}}");
+        sb.AppendLine($"  net_d_iters: {o.NetDIters}");
+        sb.AppendLine($"  net_d_init_iters: {o.NetDInitIters}");
+        sb.AppendLine($"  dead_code_reinit: {{enabled: {B(o.DeadCodes.Enabled)}, every: {o.DeadCodes.Every}}}");
+        sb.AppendLine($"  threads: {o.Threads}");
+        sb.AppendLine("val:");
+        sb.AppendLine($"  val_freq: {o.Val.ValFreq}");
+        sb.AppendLine($"  save_img: {B(o.Val.SaveImg)}");
+        sb.AppendLine($"  num_img: {o.Val.NumImg}");
+        sb.AppendLine($"  crop_border: {o.Val.CropBorder}");
+        sb.AppendLine($"  test_y_channel: {B(o.Val.TestYChannel)}");
+        sb.AppendLine("logger:");
+        sb.AppendLine($"  print_freq: {o.Logger.PrintFreq}");
+        sb.AppendLine($"  save_checkpoint_freq: {o.Logger.SaveCheckpointFreq}");
+        return sb.ToString();
+
+        static string Value(object? v) => v switch
+        {
+            null => "~",
+            bool b => b ? "true" : "false",
+            string s => "'" + s.Replace("'", "''") + "'",
+            double d => d.ToString("R", CultureInfo.InvariantCulture),
+            float f => f.ToString("R", CultureInfo.InvariantCulture),
+            System.Collections.IEnumerable e => "[" + string.Join(", ", e.Cast<object?>().Select(Value)) + "]",
+            IFormattable x => x.ToString(null, CultureInfo.InvariantCulture),
+            _ => v.ToString() ?? "~",
+        };
+    }
+}

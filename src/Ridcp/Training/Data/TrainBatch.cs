@@ -1,0 +1,19 @@
+using static TorchSharp.torch;
+
+namespace Ridcp.Training.Data;
+
+/// <summary>One training batch: the clear images (gt) and, for stage 2, their hazy versions (lq), both
+/// [B,3,S,S] float32 in [0,1] on the CPU. <see cref="NextSample"/> is the global index of the sample after this batch
+/// (stored in checkpoints so a resumed run draws the same samples).</summary>
+public sealed record TrainBatch(Tensor Gt, Tensor? Lq, long NextSample) : IDisposable
+{
+    public void Dispose() { Gt.Dispose(); Lq?.Dispose(); }
+}
+
+/// <summary>Where a trainer gets its batches. Sample k of a run is a pure function of the run's seed and k, so a
+/// resumed source (started at the checkpoint's next sample) continues exactly.</summary>
+public interface ITrainingDataSource : IDisposable
+{
+    TrainBatch Next(int batchSize);
+    string Describe();
+}

@@ -1,0 +1,162 @@
+using Ridcp.Checkpoints;
+using Ridcp.Imaging;
+using Ridcp.Losses;
+using Ridcp.Models;
+using Ridcp.Synthesis;
+using Ridcp.Training.Config;
+using Ridcp.Training.Data;
+using static TorchSharp.torch;
+
+namespace Ridcp.Training;
+
+/// <summary>Builds a run from a request (options, data, nets, losses, optimisers), resumes it if asked, and drives
+/// <see cref="TrainingLoop"/>. The CLI's `ridcp train` is a thin layer over <see cref="Run"/>.</summary>
+public static class TrainingService
+{
+    public static TrainOutcome Run(TrainRequest req, ITrainingProgress progress, CancellationToken ct)
+    {
+        var run = new RunFolder(req.OutDir);
+        var existing = run.LatestCheckpoint();
+        if (!req.Resume && existing is not null)
+            throw new ArgumentException($"{run.Root} already holds a run (checkpoint {existing.Value.State.Iter}); use --resume {req.OutDir} or another --out folder");
+        if (req.Resume && existing is null)
+            throw new ArgumentException($"nothing to resume in {run.Root}: no complete checkpoint");
+        string config = req.ConfigPath ?? (req.Resume ? run.Config : throw new ArgumentException("--config is required"));
+        var opt = TrainOptionsLoader.Load(config, req.Stage, req.DataRoot, req.Iterations);
+        if (req.HqWeights is not null) opt = opt with { PretrainNetworkHq = Path.GetFullPath(req.HqWeights) };
+        var device = Ridcp.Core.Devices.Parse(req.Device);
+
+        using var model = Build(opt, device, out var trainItems, out var describeData);
+        long startIter = 0, startSample = 0;
+        if (existing is { } ck && req.Resume)
+        {
+            model.Load(ck.Dir);
+            (startIter, startSample) = (ck.State.Iter, ck.State.NextSample);
+        }
+        Ridcp.Core.AtomicFile.WriteAllText(run.Config, TrainOptionsLoader.ToYaml(opt));
+        using var data = MakeData(opt, trainItems, startSample);
+
+        void Log(string l) { progress.Log(l); run.AppendLog(l); }
+        Log($"{(req.Resume ? "resuming" : "starting")} {opt.Stage.ToString().ToLowerInvariant()} run '{opt.Name}' in {run.Root} at iteration {startIter} of {opt.TotalIter}, device {device.type}, {get_num_threads()} torch threads");
+        Log($"config {opt.SourcePath}");
+        Log($"data: {data.Describe()}; validation: {describeData}");
+        foreach (var line in model.Describe()) Log(line);
+        if (startIter >= opt.TotalIter)
+        {
+            Log($"nothing to do: the run already reached {startIter} iterations (raise --iterations)");
+            return new TrainOutcome(startIter, false, 0, null);
+        }
+        return TrainingLoop.Run(model, data, opt, run, startIter, startSample, progress, ct);
+    }
+
+    /// <summary>The stage's trainer with fresh (seeded) weights; stage 2 loads the stage-1 checkpoint.</summary>
+    public static GanTrainerBase Build(TrainOptions opt, Device device, out object trainItems, out string describeVal)
+    {
+        if (opt.Threads > 0) set_num_threads(opt.Threads);
+        manual_seed(opt.ManualSeed);
+        var perceptual = MakePerceptual(opt);
+        try
+        {
+            if (opt.Stage == TrainStage.Vqgan)
+            {
+                var cache = ImageCache.Load(opt.Data.DatarootGt, opt.Data.MaxSide);
+                var (train, val) = Split(cache.Images, opt.Data.NumVal);
+                trainItems = train;
+                var valSet = val.Select(e => { var img = CentreCrop(ImageCache.ToImage(e), opt.Data.ValSize); return (e.Name, img, img); }).ToList();
+                describeVal = $"{valSet.Count} held-out clear images ({string.Join(", ", val.Select(v => v.Name))}), centre {opt.Data.ValSize}px";
+                var hqOpts = VQWeightDehazeNetOptions.FromDictionary(opt.NetworkG.ToDictionary(k => k.Key, k => (object?)k.Value)) with { LqStage = false };
+                return new VqganTrainer(opt, device, new VQWeightDehazeNet(hqOpts), perceptual, valSet);
+            }
+            else
+            {
+                var prior = ParsePrior(opt.Data.DepthPrior);
+                var items = PairItems.Load(opt.Data.DatarootGt, opt.Data.DatarootDepth, prior, opt.Data.MaxSide);
+                if (items.Count == 0) throw new FileNotFoundException($"no readable images in {opt.Data.DatarootGt}");
+                var (train, val) = Split(items, opt.Data.NumVal);
+                trainItems = train;
+                var valSet = val.Select((it, i) => HazyValPair(it, i, opt)).ToList();
+                describeVal = $"{valSet.Count} held-out synthetic pairs ({string.Join(", ", val.Select(v => v.Name))}), centre {opt.Data.ValSize}px";
+
+                string hqPath = opt.PretrainNetworkHq ?? throw new ArgumentException("stage 2 needs the stage-1 weights: --hq-weights FILE (or path.pretrain_network_hq)");
+                if (!File.Exists(hqPath)) throw new FileNotFoundException($"stage-1 weights not found: {hqPath}");
+                var lqOpts = VQWeightDehazeNetOptions.FromDictionary(opt.NetworkG.ToDictionary(k => k.Key, k => (object?)k.Value)) with { LqStage = true };
+                var hqOpts = lqOpts with { LqStage = false };
+                using (var ck = TorchCheckpoint.Load(hqPath))
+                {
+                    var stored = NetworkFiles.ReadArch(ck);
+                    if (stored is not null && !SameHqArchitecture(stored, hqOpts))
+                        throw new ArgumentException($"{hqPath} holds a stage-1 net with other sizes than network_g of the config (codebook {stored.CodebookParams[0]}, channels {string.Join("/", stored.ChannelQueryDict.Values)})");
+                }
+                var netHq = new VQWeightDehazeNet(hqOpts);
+                NetworkFiles.LoadParams(hqPath, netHq, strict: true);
+                var netG = new VQWeightDehazeNet(lqOpts);
+                // Official: load_network(net_g, pretrain_network_hq, strict=False); the LQ-only modules keep their init.
+                var report = NetworkFiles.LoadParams(hqPath, netG, strict: false);
+                string note = $"net_g initialised from {hqPath}: {report.Loaded.Count} tensors loaded, {report.Missing.Count} LQ-only tensors keep their initialisation";
+                return new RidcpTrainer(opt, device, netG, netHq, note, perceptual, valSet);
+            }
+        }
+        catch
+        {
+            perceptual?.Dispose();
+            throw;
+        }
+    }
+
+    private static bool SameHqArchitecture(VQWeightDehazeNetOptions a, VQWeightDehazeNetOptions b) =>
+        a.CodebookParams.SequenceEqual(b.CodebookParams) && a.GtResolution == b.GtResolution && a.NormType == b.NormType
+        && a.ActType == b.ActType && a.InChannel == b.InChannel
+        && a.ChannelQueryDict.OrderBy(p => p.Key).SequenceEqual(b.ChannelQueryDict.OrderBy(p => p.Key));
+
+    private static ITrainingDataSource MakeData(TrainOptions opt, object trainItems, long startSample) => trainItems switch
+    {
+        IReadOnlyList<ImageCache.Entry> clear => new ClearCropSource(clear, opt.Data.GtSize, opt.Data.UseResizeCrop, opt.Data.UseFlip, opt.Data.UseRot, opt.ManualSeed, startSample),
+        IReadOnlyList<PairSourceItem> pairs => new SynthesisDataSource(pairs, opt.Data.GtSize, opt.Data.UseFlip, opt.ManualSeed, startSample, opt.Data.Workers),
+        _ => throw new InvalidOperationException("unknown training items"),
+    };
+
+    public static IPerceptualLoss? MakePerceptual(TrainOptions opt)
+    {
+        if (opt.Losses.Perceptual == 0) return null;
+        if (opt.Losses.LpipsVgg is not null && opt.Losses.LpipsLin is not null)
+            return LpipsLoss.Load(opt.Losses.LpipsVgg, opt.Losses.LpipsLin);
+        return ResNetPerceptualLoss.Create(opt.Losses.PerceptualLayers);
+    }
+
+    private static DepthPrior? ParsePrior(string? name) => name?.ToLowerInvariant().Replace("-", "_") switch
+    {
+        null or "" or "none" => null,
+        "outdoor" => DepthPrior.Outdoor,
+        "constant" => DepthPrior.Constant,
+        "smooth_random" => DepthPrior.SmoothRandom,
+        var x => throw new ArgumentException($"unknown depth_prior '{x}' (outdoor, constant, smooth_random)"),
+    };
+
+    /// <summary>Training items and the held-out tail (the last num_val in name order).</summary>
+    private static (List<T> Train, List<T> Val) Split<T>(IReadOnlyList<T> items, int numVal)
+    {
+        if (items.Count <= numVal) throw new ArgumentException($"need more than num_val = {numVal} images, found {items.Count}");
+        return (items.Take(items.Count - numVal).ToList(), items.Skip(items.Count - numVal).ToList());
+    }
+
+    /// <summary>A fixed synthetic pair for validation: the official pipeline with a seed of its own (run seed + 10^9 +
+    /// index), so validation pairs never coincide with training samples and are the same at every validation.</summary>
+    private static (string, RgbImage, RgbImage) HazyValPair(PairSourceItem it, int index, TrainOptions opt)
+    {
+        long seed = opt.ManualSeed + 1_000_000_000L;
+        var depth = it.NormalisedDepth ?? DepthPriors.SmoothRandom(it.Clear.Width, it.Clear.Height, SynthesisRng.ForSample(seed, index));
+        var haze = HazeSynthesizer.Synthesize(it.Clear, depth, SynthesisOptions.Official with { DepthKind = it.Kind }, seed, index);
+        return (it.Name, CentreCrop(it.Clear, opt.Data.ValSize), CentreCrop(haze.Hazy, opt.Data.ValSize));
+    }
+
+    public static RgbImage CentreCrop(RgbImage img, int size)
+    {
+        int w = Math.Min(size, img.Width), h = Math.Min(size, img.Height);
+        int x0 = (img.Width - w) / 2, y0 = (img.Height - h) / 2;
+        var o = new RgbImage(w, h);
+        for (int c = 0; c < 3; c++)
+            for (int y = 0; y < h; y++)
+                Array.Copy(img.Data, (c * img.Height + y0 + y) * img.Width + x0, o.Data, (c * h + y) * w, w);
+        return o;
+    }
+}

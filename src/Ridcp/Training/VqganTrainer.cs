@@ -1,0 +1,128 @@
+using Ridcp.Imaging;
+using Ridcp.Losses;
+using Ridcp.Models;
+using Ridcp.Training.Config;
+using Ridcp.Training.Data;
+using static TorchSharp.torch;
+
+namespace Ridcp.Training;
+
+/// <summary>Stage 1: the HQ-prior VQGAN, trained on clear images with FeMaSR's HQ-stage recipe (the stage RIDCP's
+/// pretrained_HQPs.pth comes from; RIDCP never released it). Per iteration (FeMaSR femasr_model.py
+/// optimize_parameters, HQ branch): out = net_g(gt); L = w_cb * codebook_loss + w_pix * L1(out, gt)
+/// + w_per * perceptual(out, gt) + w_gan * (-mean D(out)); Adam step; then D step with hinge losses on D(gt) (real)
+/// and D(out.detach()) (fake). codebook_loss = ||sg[z_q] - z||^2 * beta + ||z_q - sg[z]||^2 (VectorQuantizer).
+/// Optional (off by default, not in the official recipe): dead-code re-initialisation — codes unused by the
+/// training batches since the last check are overwritten with random encoder outputs of the current batch.</summary>
+public sealed class VqganTrainer : GanTrainerBase
+{
+    public long CodesReinitialised { get; private set; }
+
+    public VqganTrainer(TrainOptions opt, Device device, VQWeightDehazeNet netG, IPerceptualLoss? perceptual,
+                        List<(string Name, RgbImage Gt, RgbImage Input)> valSet)
+        : base(opt, device, netG, perceptual, valSet)
+    {
+        if (netG.Options.LqStage) throw new ArgumentException("stage 1 trains the HQ network (LQ_stage false)");
+    }
+
+    public override IReadOnlyDictionary<string, double> OptimizeParameters(long iter, TrainBatch batch)
+    {
+        using var scope = NewDisposeScope();
+        var gt = batch.Gt.to(device);
+        var losses = new Dictionary<string, double>();
+
+        using var r = netG.EncodeAndDecode(gt);
+        var output = r.OutImg;
+        trainUsage.Add(r.Indices);
+
+        Tensor total = zeros(1, device: device).squeeze();
+        var lCodebook = r.CodebookLoss.mean() * opt.Losses.Codebook;
+        total = total + lCodebook;
+        losses["l_codebook"] = lCodebook.item<float>();
+        if (opt.Losses.Pixel != 0)
+        {
+            var lPix = PixelLoss.L1(output, gt, opt.Losses.Pixel);
+            total = total + lPix;
+            losses["l_pix"] = lPix.item<float>();
+        }
+        if (perceptual is not null && opt.Losses.Perceptual != 0)
+        {
+            var lPercep = perceptual.Forward(output, gt) * opt.Losses.Perceptual;
+            total = total + lPercep;
+            losses["l_percep"] = lPercep.item<float>();
+        }
+        bool useD = UpdatesDiscriminator(iter);
+        if (useD)
+        {
+            var lGan = HingeGanLoss.Generator(netD.forward(output), opt.Losses.Gan);
+            total = total + lGan;
+            losses["l_g_gan"] = lGan.item<float>();
+        }
+        StepGenerator(total);
+        losses["l_g_total"] = total.item<float>();
+
+        if (useD)
+        {
+            var (real, fake, outReal, outFake) = StepDiscriminator(gt, output.detach());
+            losses["l_d_real"] = real;
+            losses["l_d_fake"] = fake;
+            losses["out_d_real"] = outReal;
+            losses["out_d_fake"] = outFake;
+        }
+
+        if (opt.DeadCodes.Enabled && iter % opt.DeadCodes.Every == 0)
+            losses["codes_reinit"] = ReinitDeadCodes(r.FeatToQuant, iter);
+        return losses;
+    }
+
+    /// <summary>Overwrites codes that no training batch chose since the last check with encoder outputs drawn at
+    /// random (seeded by the run seed and the iteration, so resume stays exact). Returns how many were replaced.</summary>
+    private int ReinitDeadCodes(Tensor featToQuant, long iter)
+    {
+        var dead = trainUsage.Unused();
+        trainUsage.Reset();
+        if (dead.Length == 0) return 0;
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        var z = featToQuant.detach().permute(0, 2, 3, 1).reshape(-1, featToQuant.shape[1]);
+        var rng = SampleRandom.For(opt.ManualSeed, iter, stream: 7);
+        var codebook = netG.Quantizer.Codebook;
+        foreach (int code in dead)
+            codebook[code].copy_(z[rng.Next((int)z.shape[0])]);
+        CodesReinitialised += dead.Length;
+        return dead.Length;
+    }
+
+    public override void Save(string dir)
+    {
+        base.Save(dir);
+        using var counts = tensor(trainUsage.Counts);
+        Ridcp.Checkpoints.CheckpointWriter.WriteTensor(Path.Combine(dir, "code_usage.pth"), counts);
+    }
+
+    public override void Load(string dir)
+    {
+        base.Load(dir);
+        using var counts = Ridcp.Checkpoints.TorchCheckpoint.ReadTensor(Path.Combine(dir, "code_usage.pth"));
+        trainUsage.SetCounts(counts.data<long>().ToArray());
+    }
+
+    public override ValidationResult Validate(long iter, string imageDir, bool saveImages)
+    {
+        var (psnr, ssim, usage) = RunValidation(imageDir, saveImages);
+        var notes = new List<string>
+        {
+            $"codebook (validation images): {usage}",
+            $"codebook (training batches since last validation): {trainUsage}",
+        };
+        if (opt.DeadCodes.Enabled) notes.Add($"dead codes re-initialised so far: {CodesReinitialised}");
+        var metrics = new Dictionary<string, double>
+        {
+            ["psnr"] = psnr, ["ssim"] = ssim,
+            ["codes_used"] = usage.Used, ["perplexity"] = usage.Perplexity(),
+            ["train_codes_used"] = trainUsage.Used, ["train_perplexity"] = trainUsage.Perplexity(),
+        };
+        if (!opt.DeadCodes.Enabled) trainUsage.Reset();
+        return new ValidationResult(metrics, notes);
+    }
+}

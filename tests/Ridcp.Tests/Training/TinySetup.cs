@@ -1,0 +1,72 @@
+using Ridcp.Imaging;
+using Ridcp.Models;
+using Ridcp.Training.Config;
+using static TorchSharp.torch;
+
+namespace Ridcp.Tests.Training;
+
+/// <summary>Tiny networks, options and data for the training tests (a few hundred thousand parameters, 32-64 px).</summary>
+internal static class TinySetup
+{
+    public static readonly Dictionary<string, object> NetworkG = new()
+    {
+        ["gt_resolution"] = 256L,
+        ["codebook_params"] = new List<object?> { new List<object?> { 64L, 32L, 32L } },
+        ["channel_query_dict"] = new List<object?> { 64L, 32L, 128L, 32L, 256L, 32L },
+        ["swin_blk_depth"] = 2L,
+        ["swin_num_blocks"] = 1L,
+        ["swin_num_heads"] = 2L,
+    };
+
+    public static VQWeightDehazeNetOptions Net(bool lq) =>
+        VQWeightDehazeNetOptions.FromDictionary(NetworkG.ToDictionary(k => k.Key, k => (object?)k.Value)) with { LqStage = lq };
+
+    public static TrainOptions Options(TrainStage stage, double lr = 1e-4, double perceptual = 0, int netDIters = 1, long netDInitIters = 0) => new()
+    {
+        Name = "tiny-test",
+        Stage = stage,
+        NetworkG = NetworkG,
+        FrozenModuleKeywords = stage == TrainStage.Ridcp ? ["quantize", "decoder_group", "after_quant_group", "out_conv"] : [],
+        NetworkD = new DiscriminatorOptions { NumInCh = stage == TrainStage.Vqgan ? 3 : 32, NumFeat = 8 },
+        OptimG = new OptimOptions { Lr = lr },
+        OptimD = new OptimOptions { Lr = 4 * lr },
+        Losses = new LossOptions { Perceptual = perceptual, PerceptualLayers = 1 },
+        NetDIters = netDIters,
+        NetDInitIters = netDInitIters,
+        Data = new DataOptions { GtSize = 32, BatchSize = 2, NumVal = 1, ValSize = 32 },
+    };
+
+    /// <summary>A smooth colourful image batch [n,3,s,s] in [0,1] (low frequencies a small net can fit).</summary>
+    public static Tensor SmoothBatch(int n, int s, int seed)
+    {
+        var g = manual_seed(seed);
+        var coarse = rand(n, 3, 4, 4);
+        return nn.functional.interpolate(coarse, size: [s, s], mode: InterpolationMode.Bilinear, align_corners: true);
+    }
+
+    /// <summary>Writes a folder of small smooth PNGs (for the end-to-end runs).</summary>
+    public static string ImageFolder(string dir, int count, int size)
+    {
+        Directory.CreateDirectory(dir);
+        for (int i = 0; i < count; i++)
+        {
+            using var t = SmoothBatch(1, size, 100 + i);
+            ImageFile.Write(RgbImage.FromTensor(t), Path.Combine(dir, $"img_{i:D2}.png"));
+        }
+        return dir;
+    }
+
+    public static string TempDir(string name)
+    {
+        string d = Path.Combine(Path.GetTempPath(), "ridcp-tests", name + "-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(d);
+        return d;
+    }
+}
+
+internal static class TensorAssert
+{
+    /// <summary>Bit-identical: same shape and every element equal.</summary>
+    public static bool Same(TorchSharp.torch.Tensor a, TorchSharp.torch.Tensor b) =>
+        a.shape.SequenceEqual(b.shape) && (a == b).all().item<bool>();
+}
