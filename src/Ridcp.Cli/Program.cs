@@ -16,6 +16,7 @@ public static class Program
         root.Subcommands.Add(DehazeCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(TrainCommand.Create());
+        root.Subcommands.Add(ChmCommand.Create());
         return root;
     }
 }

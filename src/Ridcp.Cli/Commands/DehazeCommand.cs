@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using Ridcp.Inference;
+using Ridcp.Matching;
 using Spectre.Console;
 
 namespace Ridcp.Cli.Commands;
@@ -18,8 +19,12 @@ public static class DehazeCommand
         { Description = $"Network checkpoint (official pretrained_RIDCP.pth or one of ours); default: {BundledModel.RelativePath}" };
         var chm = new Option<string?>("--chm-weight")
         { Description = "CHM weight file (official weight_for_matching_dehazing_Flickr.pth): controllable matching" };
-        var alpha = new Option<float?>("--alpha")
-        { Description = $"CHM alpha (needs --chm-weight; default {Dehazer.OfficialAlpha.ToString(CultureInfo.InvariantCulture)}; 0 = plain matching)" };
+        var alpha = new Option<string?>("--alpha")
+        { Description = $"CHM alpha (needs --chm-weight; default {Dehazer.OfficialAlpha.ToString(CultureInfo.InvariantCulture)}; 0 = plain matching), or 'auto': chosen per image by the KL criterion against the clear statistics beside the CHM weight" };
+        var alphaRange = ChmCommand.RangeOption();
+        alphaRange.Description = "Range searched by --alpha auto, MIN:MAX";
+        var alphaSweep = new Option<string?>("--alpha-sweep")
+        { Description = "FROM:TO:STEP: one output per alpha (NAME_alphaA.ext) and a contact sheet (NAME_sweep.ext); needs --chm-weight" };
         var maxSize = new Option<int>("--max-size")
         { Description = "Images with h*w >= max-size^2 are processed at half size (official rule)", DefaultValueFactory = _ => MaxSizeRule.DefaultMaxSize };
         var bitDepth = new Option<int>("--bit-depth")
@@ -29,20 +34,35 @@ public static class DehazeCommand
 
         var cmd = new Command("dehaze", "Dehaze an image or a folder of images with RIDCP");
         cmd.Arguments.Add(input);
-        foreach (var o in new Option[] { output, weights, chm, alpha, maxSize, bitDepth, device, verbose }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { output, weights, chm, alpha, alphaRange, alphaSweep, maxSize, bitDepth, device, verbose }) cmd.Options.Add(o);
         cmd.SetAction(parse =>
         {
             bool v = parse.GetValue(verbose);
             var stdout = parse.InvocationConfiguration.Output;
             IReadOnlyList<DehazeItem> items;
             Dehazer dehazer;
+            string? alphaText = parse.GetValue(alpha);
+            bool auto = string.Equals(alphaText, "auto", StringComparison.OrdinalIgnoreCase);
+            IReadOnlyList<double>? sweep = null;
+            AlphaSearchOptions? autoRange = null;
             try
             {
+                float? fixedAlpha = alphaText is null || auto ? null
+                    : float.TryParse(alphaText, NumberStyles.Float, CultureInfo.InvariantCulture, out float a) ? a
+                    : throw new ArgumentException($"--alpha must be a number or 'auto', got '{alphaText}'");
+                if (parse.GetValue(alphaSweep) is string sweepSpec)
+                {
+                    if (alphaText is not null) throw new ArgumentException("--alpha-sweep and --alpha exclude each other");
+                    sweep = AlphaSweep.Parse(sweepSpec);
+                }
+                if (auto) autoRange = ChmCommand.SearchOptions(parse.GetValue(alphaRange), 1.0);
+                if ((auto || sweep is not null) && parse.GetValue(chm) is null)
+                    throw new ArgumentException($"{(auto ? "--alpha auto" : "--alpha-sweep")} needs a CHM weight (--chm-weight FILE)");
                 var options = new DehazerOptions
                 {
                     WeightsPath = parse.GetValue(weights) ?? "",
                     ChmWeightPath = parse.GetValue(chm),
-                    Alpha = parse.GetValue(alpha),
+                    Alpha = fixedAlpha,
                     MaxSize = parse.GetValue(maxSize),
                     Device = parse.GetValue(device) ?? "cpu",
                 };
@@ -60,22 +80,38 @@ public static class DehazeCommand
             {
                 if (v) foreach (var note in dehazer.LoadNotes) stdout.WriteLine(note);
                 int depth = parse.GetValue(bitDepth);
-                if (!DehazePlan.IsFolder(parse.GetValue(input)!)) return RunOne(parse, dehazer, items[0], depth, v);
-                return RunFolder(parse, dehazer, items, depth, v);
+                Runner run = (its, done) => DehazeRun.Run(its, dehazer.Dehaze, done, depth);
+                Func<string> detail = () => "";
+                if (sweep is not null)
+                    run = (its, done) => AlphaSweep.Run(dehazer, its, sweep, done);
+                if (auto)
+                {
+                    PerImageAlpha chooser;
+                    try { chooser = new PerImageAlpha(dehazer, PerImageAlpha.ClearStatisticsFor(parse.GetValue(chm)!), autoRange!); }
+                    catch (Exception e) { return CliErrors.Report(parse, e, v); }
+                    double last = double.NaN;
+                    run = (its, done) => DehazeRun.Run(its, img => { var (o, c) = chooser.Dehaze(img); last = c.Alpha; return o; }, done, depth);
+                    detail = () => ", alpha " + last.ToString("0.##", CultureInfo.InvariantCulture);
+                }
+                if (!DehazePlan.IsFolder(parse.GetValue(input)!)) return RunOne(parse, run, items[0], v, detail);
+                return RunFolder(parse, run, items, v, detail);
             }
         });
         return cmd;
     }
 
-    static int RunOne(ParseResult parse, Dehazer dehazer, DehazeItem item, int bitDepth, bool verbose)
+    /// <summary>Dehazes items (plain, per-image alpha or alpha sweep), calling back after each.</summary>
+    delegate IReadOnlyList<DehazeItemResult> Runner(IReadOnlyList<DehazeItem> items, Action<DehazeItemResult>? onItemDone);
+
+    static int RunOne(ParseResult parse, Runner run, DehazeItem item, bool verbose, Func<string> detail)
     {
-        var r = DehazeRun.Run([item], dehazer.Dehaze, pngBitDepth: bitDepth)[0];
+        var r = run([item], null)[0];
         if (!r.Ok) return CliErrors.Report(parse, r.Error!, verbose);
-        parse.InvocationConfiguration.Output.WriteLine($"{item.Output} ({Seconds(r.Elapsed)})");
+        parse.InvocationConfiguration.Output.WriteLine($"{r.Item.Output} ({Seconds(r.Elapsed)}{detail()})");
         return ExitCodes.Ok;
     }
 
-    static int RunFolder(ParseResult parse, Dehazer dehazer, IReadOnlyList<DehazeItem> items, int bitDepth, bool verbose)
+    static int RunFolder(ParseResult parse, Runner run, IReadOnlyList<DehazeItem> items, bool verbose, Func<string> detail)
     {
         var stdout = parse.InvocationConfiguration.Output;
         var clock = Stopwatch.StartNew();
@@ -85,20 +121,20 @@ public static class DehazeCommand
             results = AnsiConsole.Progress().AutoClear(false).Start(ctx =>
             {
                 var task = ctx.AddTask("dehazing", maxValue: items.Count);
-                return DehazeRun.Run(items, dehazer.Dehaze, r =>
+                return run(items, r =>
                 {
                     if (!r.Ok) CliErrors.Report(parse, r.Error!, verbose, Path.GetFileName(r.Item.Input));
                     task.Increment(1);
-                }, bitDepth);
+                });
             });
         }
         else
         {
-            results = DehazeRun.Run(items, dehazer.Dehaze, r =>
+            results = run(items, r =>
             {
-                if (r.Ok) stdout.WriteLine($"{r.Item.Output} ({Seconds(r.Elapsed)})");
+                if (r.Ok) stdout.WriteLine($"{r.Item.Output} ({Seconds(r.Elapsed)}{detail()})");
                 else CliErrors.Report(parse, r.Error!, verbose, Path.GetFileName(r.Item.Input));
-            }, bitDepth);
+            });
         }
         var failed = results.Where(r => !r.Ok).ToList();
         stdout.WriteLine($"{results.Count - failed.Count} of {results.Count} images dehazed in {Seconds(clock.Elapsed)}");

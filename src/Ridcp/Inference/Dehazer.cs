@@ -123,14 +123,30 @@ public sealed class Dehazer : IDisposable
         return RgbImage.FromTensor(DehazeTensor(x));
     }
 
+    /// <summary>Dehazes one image with another CHM alpha than <see cref="Alpha"/> (per-image alpha, alpha sweeps).</summary>
+    public RgbImage Dehaze(RgbImage image, float alpha)
+    {
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        var x = image.ToTensor(device);
+        return RgbImage.FromTensor(DehazeTensor(x, alpha));
+    }
+
+    /// <summary>The network itself, for CHM code statistics and per-image alpha (Matching).</summary>
+    internal VQWeightDehazeNet Network => net;
+    internal Device Device => device;
+
     /// <summary>[1,3,H,W] in [0,1] on this dehazer's device to [1,3,H,W] clamped to [0,1].</summary>
-    public Tensor DehazeTensor(Tensor x)
+    public Tensor DehazeTensor(Tensor x) => DehazeTensor(x, Alpha);
+
+    /// <summary>Same with an explicit CHM alpha.</summary>
+    public Tensor DehazeTensor(Tensor x, float alpha)
     {
         long h = x.shape[2], w = x.shape[3];
         bool halve = MaxSizeRule.NeedsHalving(h, w, MaxSize);
         long nh = halve ? h / 2 : h, nw = halve ? w / 2 : w;
         CheckSize(nh, nw, h, w);
-        return MaxSizeRule.Apply(x, MaxSize, t => net.Test(t, Alpha).Output).clamp(0, 1);
+        return MaxSizeRule.Apply(x, MaxSize, t => net.Test(t, alpha).Output).clamp(0, 1);
     }
 
     /// <summary>The official padding appends one flipped copy, so it cannot reach the next multiple of 32 for

@@ -1,0 +1,74 @@
+using System.Diagnostics;
+using System.Globalization;
+using Ridcp.Imaging;
+using Ridcp.Inference;
+
+namespace Ridcp.Matching;
+
+/// <summary>`ridcp dehaze --alpha-sweep FROM:TO:STEP`: the α values, and where each output and the contact sheet
+/// go (beside the requested output: NAME_alpha-20.png …, NAME_sweep.png).</summary>
+public static class AlphaSweep
+{
+    const int MaxValues = 200;
+
+    public static IReadOnlyList<double> Parse(string spec)
+    {
+        var parts = spec.Split(':');
+        var inv = CultureInfo.InvariantCulture;
+        if (parts.Length != 3
+            || !double.TryParse(parts[0], NumberStyles.Float, inv, out double from)
+            || !double.TryParse(parts[1], NumberStyles.Float, inv, out double to)
+            || !double.TryParse(parts[2], NumberStyles.Float, inv, out double step))
+            throw new ArgumentException($"alpha sweep must be FROM:TO:STEP, got '{spec}'");
+        if (!double.IsFinite(from) || !double.IsFinite(to) || !(step > 0) || to < from)
+            throw new ArgumentException($"alpha sweep needs FROM <= TO and STEP > 0, got '{spec}'");
+        int n = (int)Math.Floor((to - from) / step + 1e-9) + 1;
+        if (n > MaxValues) throw new ArgumentException($"alpha sweep of {n} values; at most {MaxValues}");
+        return Enumerable.Range(0, n).Select(i => Math.Round(from + i * step, 6)).ToList();
+    }
+
+    public static string Label(double alpha) => "alpha " + alpha.ToString("0.##", CultureInfo.InvariantCulture);
+
+    public static string OutputFor(string output, double alpha) =>
+        WithSuffix(output, "_alpha" + alpha.ToString("0.##", CultureInfo.InvariantCulture));
+
+    public static string SheetFor(string output) => WithSuffix(output, "_sweep");
+
+    static string WithSuffix(string path, string suffix) =>
+        Path.Combine(Path.GetDirectoryName(path) ?? "", Path.GetFileNameWithoutExtension(path) + suffix + Path.GetExtension(path));
+
+    /// <summary>Dehazes every item at every α, writes each result beside the item's output and the contact sheet at
+    /// <see cref="SheetFor"/>; the results report the sheet as the item's output. A failing item is recorded and the
+    /// others go on (as DehazeRun does).</summary>
+    public static IReadOnlyList<DehazeItemResult> Run(Dehazer dehazer, IReadOnlyList<DehazeItem> items, IReadOnlyList<double> alphas,
+        Action<DehazeItemResult>? onItemDone = null)
+    {
+        var results = new List<DehazeItemResult>(items.Count);
+        foreach (var item in items)
+        {
+            var clock = Stopwatch.StartNew();
+            var sheetItem = item with { Output = SheetFor(item.Output) };
+            Exception? error = null;
+            try
+            {
+                var image = ImageFile.Read(item.Input);
+                var tiles = new List<(RgbImage, string)> { (image, "input") };
+                foreach (double a in alphas)
+                {
+                    var result = dehazer.Dehaze(image, (float)a);
+                    ImageFile.Write(result, OutputFor(item.Output, a));
+                    tiles.Add((result, Label(a)));
+                }
+                ImageFile.Write(ContactSheet.Compose(tiles), sheetItem.Output);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                error = e;
+            }
+            var r = new DehazeItemResult(sheetItem, error, clock.Elapsed);
+            results.Add(r);
+            onItemDone?.Invoke(r);
+        }
+        return results;
+    }
+}
