@@ -12,6 +12,7 @@ public static class Program
     {
         var root = new RootCommand("Ridcp.NET — RIDCP real-image dehazing (CVPR 2023) in C#");
         root.Subcommands.Add(InfoCommand.Create());
+        root.Subcommands.Add(EvalCommand.Create());
         root.Subcommands.Add(SynthesizeCommand.Create());
         root.Subcommands.Add(DehazeCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());

@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using Ridcp.Baselines;
+using Ridcp.Imaging;
 using Ridcp.Inference;
 using Ridcp.Matching;
 using Spectre.Console;
@@ -29,18 +31,35 @@ public static class DehazeCommand
         { Description = "Images with h*w >= max-size^2 are processed at half size (official rule)", DefaultValueFactory = _ => MaxSizeRule.DefaultMaxSize };
         var bitDepth = new Option<int>("--bit-depth")
         { Description = "Bits per channel of PNG outputs: 8 (as the official inference) or 16", DefaultValueFactory = _ => 8 };
+        var method = new Option<string>("--method")
+        { Description = "ridcp (the network) or dcp (dark channel prior baseline, He et al.; no weights, full resolution)", DefaultValueFactory = _ => "ridcp" };
+        method.AcceptOnlyFromAmong("ridcp", "dcp");
         var device = CommonOptions.Device();
         var verbose = CommonOptions.Verbose();
 
-        var cmd = new Command("dehaze", "Dehaze an image or a folder of images with RIDCP");
+        var cmd = new Command("dehaze", "Dehaze an image or a folder of images with RIDCP (or the dark channel prior baseline)");
         cmd.Arguments.Add(input);
-        foreach (var o in new Option[] { output, weights, chm, alpha, alphaRange, alphaSweep, maxSize, bitDepth, device, verbose }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { output, weights, chm, alpha, alphaRange, alphaSweep, maxSize, bitDepth, method, device, verbose }) cmd.Options.Add(o);
         cmd.SetAction(parse =>
         {
             bool v = parse.GetValue(verbose);
             var stdout = parse.InvocationConfiguration.Output;
             IReadOnlyList<DehazeItem> items;
             Dehazer dehazer;
+            if (parse.GetValue(method) == "dcp")
+            {
+                try
+                {
+                    if (parse.GetValue(weights) is not null || parse.GetValue(chm) is not null || parse.GetValue(alpha) is not null || parse.GetValue(alphaSweep) is not null)
+                        throw new ArgumentException("--weights, --chm-weight and --alpha belong to --method ridcp, not dcp");
+                    items = DehazePlan.Make(parse.GetValue(input)!, parse.GetValue(output)!);
+                    DehazePlan.CheckBitDepth(items, parse.GetValue(bitDepth));
+                }
+                catch (Exception e) { return CliErrors.Report(parse, e, v); }
+                int dcpDepth = parse.GetValue(bitDepth);
+                if (!DehazePlan.IsFolder(parse.GetValue(input)!)) return RunOne(parse, (its, done) => DehazeRun.Run(its, DarkChannelPrior.Dehaze, done, dcpDepth), items[0], v, () => "");
+                return RunFolder(parse, (its, done) => DehazeRun.Run(its, DarkChannelPrior.Dehaze, done, dcpDepth), items, v, () => "");
+            }
             string? alphaText = parse.GetValue(alpha);
             bool auto = string.Equals(alphaText, "auto", StringComparison.OrdinalIgnoreCase);
             IReadOnlyList<double>? sweep = null;

@@ -1,3 +1,4 @@
+using Ridcp.Core;
 using System.Buffers.Binary;
 using System.Text;
 

@@ -35,15 +35,18 @@ public static class Brisque
         {
             var m = Mscn.Compute(im, h, w, replicateBorder: false).Coefficients;
             int o = scale * 18;
-            var all = new MomentSums();
-            foreach (var v in m) all.Add(v);
-            var (alpha, sigma) = Aggd.FitSymmetric(all);
+            // The MSCN itself and its four shifted products: five independent moment passes.
+            var shifts = new (int Dy, int Dx)[] { (0, 1), (1, 0), (1, 1), (-1, 1) };
+            var sums = new MomentSums[5];
+            int hh = h, ww = w;
+            Parallel.For(0, 5, ParallelRows.Items, s =>
+            {
+                if (s == 4) { var all = new MomentSums(); all.AddRange(m); sums[4] = all; }
+                else sums[s] = ShiftedProducts(m, hh, ww, shifts[s].Dy, shifts[s].Dx);
+            });
+            var (alpha, sigma) = Aggd.FitSymmetric(sums[4]);
             feat[o] = alpha;
             feat[o + 1] = sigma * sigma;
-            var shifts = new (int Dy, int Dx)[] { (0, 1), (1, 0), (1, 1), (-1, 1) };
-            var sums = new MomentSums[4];
-            int hh = h, ww = w;
-            Parallel.For(0, 4, s => sums[s] = ShiftedProducts(m, hh, ww, shifts[s].Dy, shifts[s].Dx));
             for (int s = 0; s < 4; s++)
             {
                 var (a, l, r) = Aggd.Fit(sums[s]);
@@ -65,11 +68,7 @@ public static class Brisque
         for (int y = 0; y < h; y++)
         {
             int ys = ((y - dy) % h + h) % h;
-            for (int x = 0; x < w; x++)
-            {
-                int xs = ((x - dx) % w + w) % w;
-                sums.Add(m[y * w + x] * m[ys * w + xs]);
-            }
+            sums.AddShiftedRow(new ReadOnlySpan<double>(m, y * w, w), new ReadOnlySpan<double>(m, ys * w, w), dx);
         }
         return sums;
     }

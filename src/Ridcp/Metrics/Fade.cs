@@ -46,7 +46,7 @@ public static class Fade
 
         int nPatches = rowsP * colsP;
         var feat = new double[nPatches * NFeatures];
-        Parallel.For(0, colsP, pc =>
+        Parallel.For(0, colsP, ParallelRows.Items, pc =>
         {
             Span<double> f = stackalloc double[NFeatures];
             for (int pr = 0; pr < rowsP; pr++)
@@ -70,7 +70,7 @@ public static class Fade
         Span<double> pairs = stackalloc double[Patch * Patch];
         Span<double> rg = stackalloc double[Patch * Patch];
         Span<double> by = stackalloc double[Patch * Patch];
-        Span<int> hist = stackalloc int[256];
+        Span<byte> grey = stackalloc byte[Patch * Patch];
         double sumSigma = 0, sumCv = 0, sumCeGray = 0, sumCeBy = 0, sumCeRg = 0, sumId = 0, sumIs = 0;
         int k = 0;
         for (int x = x0; x < x0 + Patch; x++) // im2col: column-major within the patch
@@ -83,7 +83,7 @@ public static class Fade
                 sumSigma += m.Sigma[i];
                 sumCv += m.Sigma[i] / m.Mu[i];
                 sumCeGray += ce[0][i]; sumCeBy += ce[1][i]; sumCeRg += ce[2][i];
-                hist[(int)ig[i]]++;
+                grey[k] = (byte)ig[i];
                 double rn = r[i] / 255, gn = g[i] / 255, bn = b[i] / 255;
                 sumId += Math.Min(Math.Min(rn, gn), bn);
                 sumIs += Saturation(rgb[i], rgb[n + i], rgb[2 * n + i]);
@@ -97,7 +97,7 @@ public static class Fade
         f[3] = sumSigma / N;
         f[4] = sumCv / N;
         f[5] = sumCeGray / N; f[6] = sumCeBy / N; f[7] = sumCeRg / N;
-        f[8] = Entropy(hist, N);
+        f[8] = Entropy(grey);
         f[9] = sumId / N;
         f[10] = sumIs / N;
         double meanRg = Mean(rg), meanBy = Mean(by);
@@ -136,15 +136,19 @@ public static class Fade
         return max == 0 ? 0 : (double)(max - min) / max;
     }
 
-    /// <summary>entropy.m of uint8 values: -sum(p log2 p) over the non-empty bins of a 256-bin histogram.</summary>
-    static double Entropy(ReadOnlySpan<int> hist, int n)
+    /// <summary>entropy.m of uint8 values: -sum(p log2 p) over the non-empty bins of a 256-bin histogram, bins in
+    /// ascending order (here: runs of the sorted values).</summary>
+    static double Entropy(Span<byte> values)
     {
-        double e = 0;
-        for (int i = 0; i < 256; i++)
+        values.Sort();
+        double e = 0, n = values.Length;
+        for (int i = 0; i < values.Length;)
         {
-            if (hist[i] == 0) continue;
-            double p = (double)hist[i] / n;
+            int j = i;
+            while (j < values.Length && values[j] == values[i]) j++;
+            double p = (j - i) / n;
             e += p * Math.Log2(p);
+            i = j;
         }
         return -e;
     }
@@ -154,18 +158,23 @@ public static class Fade
     static double MeanDistance(double[] feat, int nPatches, MvgModel model)
     {
         var d = new double[nPatches];
-        Parallel.For(0, nPatches, p =>
+        Parallel.For(0, (nPatches + 255) / 256, ParallelRows.Items, chunk =>
         {
-            var fp = new ReadOnlySpan<double>(feat, p * NFeatures, NFeatures);
-            double s = NanVar(fp, int.MinValue);
-            var m = new double[NFeatures];
-            for (int k = 0; k < NFeatures; k++) m[k] = model.Mu[k] - fp[k];
-            var c = new double[NFeatures * NFeatures];
-            for (int k = 0; k < c.Length; k++) c[k] = (s + model.Cov[k]) / 2;
-            var x = LinearAlgebra.RightDivide(m, c, NFeatures);
-            double q = 0;
-            for (int k = 0; k < NFeatures; k++) q += x[k] * m[k];
-            d[p] = Math.Sqrt(q);
+            Span<double> m = stackalloc double[NFeatures];
+            Span<double> c = stackalloc double[NFeatures * NFeatures];
+            Span<double> x = stackalloc double[NFeatures];
+            Span<double> work = stackalloc double[NFeatures * NFeatures];
+            for (int p = chunk * 256; p < Math.Min(nPatches, chunk * 256 + 256); p++)
+            {
+                var fp = new ReadOnlySpan<double>(feat, p * NFeatures, NFeatures);
+                double s = NanVar(fp, int.MinValue);
+                for (int k = 0; k < NFeatures; k++) m[k] = model.Mu[k] - fp[k];
+                for (int k = 0; k < c.Length; k++) c[k] = (s + model.Cov[k]) / 2;
+                LinearAlgebra.RightDivide(m, c, NFeatures, x, work);
+                double q = 0;
+                for (int k = 0; k < NFeatures; k++) q += x[k] * m[k];
+                d[p] = Math.Sqrt(q);
+            }
         });
         double sum = 0; int count = 0;
         foreach (var v in d) if (!double.IsNaN(v)) { sum += v; count++; }

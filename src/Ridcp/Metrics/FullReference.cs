@@ -27,11 +27,11 @@ public static class FullReference
         int plane = h * w;
         double total = 0;
         for (int c = 0; c < channels; c++)
-            total += SsimChannel(a.AsSpan(c * plane, plane), b.AsSpan(c * plane, plane), h, w);
+            total += SsimChannel(a[(c * plane)..((c + 1) * plane)], b[(c * plane)..((c + 1) * plane)], h, w);
         return total / channels;
     }
 
-    static double SsimChannel(ReadOnlySpan<double> x, ReadOnlySpan<double> y, int h, int w)
+    static double SsimChannel(double[] x, double[] y, int h, int w)
     {
         const double c1 = 0.01 * 255 * (0.01 * 255), c2 = 0.03 * 255 * (0.03 * 255);
         var k = GaussianKernel11();
@@ -61,26 +61,20 @@ public static class FullReference
         return k;
     }
 
-    /// <summary>Separable Gaussian over the valid region ((h-10) x (w-10)); equals cv2.filter2D(...)[5:-5, 5:-5].</summary>
-    static double[] ValidGaussian(ReadOnlySpan<double> src, int h, int w, double[] k)
+    /// <summary>Separable Gaussian over the valid region ((h-10) x (w-10)); equals cv2.filter2D(...)[5:-5, 5:-5] up to
+    /// rounding (a separable sum in another order: ~1e-16 relative).</summary>
+    static double[] ValidGaussian(double[] src, int h, int w, double[] k)
     {
         int oh = h - 10, ow = w - 10;
+        var vOffsets = Enumerable.Range(0, 11).Select(t => t * w).ToArray();
+        var hOffsets = Enumerable.Range(0, 11).ToArray();
         var tmp = new double[oh * w];
-        for (int y = 0; y < oh; y++)
-            for (int x = 0; x < w; x++)
-            {
-                double s = 0;
-                for (int t = 0; t < 11; t++) s += k[t] * src[(y + t) * w + x];
-                tmp[y * w + x] = s;
-            }
         var dst = new double[oh * ow];
-        for (int y = 0; y < oh; y++)
-            for (int x = 0; x < ow; x++)
-            {
-                double s = 0;
-                for (int t = 0; t < 11; t++) s += k[t] * tmp[y * w + x + t];
-                dst[y * ow + x] = s;
-            }
+        Parallel.For(0, oh, ParallelRows.Options(oh, w), y =>
+        {
+            Live.OctaveFilter.FusedTaps(src, y * w, k, vOffsets, tmp.AsSpan(y * w, w));
+            Live.OctaveFilter.FusedTaps(tmp, y * w, k, hOffsets, dst.AsSpan(y * ow, ow));
+        });
         return dst;
     }
 
@@ -100,13 +94,23 @@ public static class FullReference
     {
         var bytes = MatlabImage.ToUint8Planes(img);
         int plane = img.Width * img.Height;
-        var full = yChannel ? YChannel(bytes, plane) : bytes.Select(v => (double)v).ToArray();
         int channels = yChannel ? 1 : 3;
+        if (yChannel)
+        {
+            var yy = YChannel(bytes, plane);
+            if (crop == 0) return yy;
+            var cropped = new double[h * w];
+            for (int y = 0; y < h; y++)
+                for (int x = 0; x < w; x++) cropped[y * w + x] = yy[(y + crop) * img.Width + x + crop];
+            return cropped;
+        }
         var dst = new double[channels * h * w];
         for (int c = 0; c < channels; c++)
             for (int y = 0; y < h; y++)
-                for (int x = 0; x < w; x++)
-                    dst[(c * h + y) * w + x] = full[c * plane + (y + crop) * img.Width + x + crop];
+            {
+                int s = c * plane + (y + crop) * img.Width + crop, d = (c * h + y) * w;
+                for (int x = 0; x < w; x++) dst[d + x] = bytes[s + x];
+            }
         return dst;
     }
 

@@ -1,3 +1,4 @@
+using System.Numerics;
 using Ridcp.Imaging;
 
 namespace Ridcp.Metrics;
@@ -25,9 +26,10 @@ public static class MatlabImage
     /// <summary>im2uint8 of a [0,1] value: clamp, scale by 255, round half away from zero; NaN -> 0.</summary>
     public static byte ToUint8(float v)
     {
-        if (float.IsNaN(v)) return 0;
-        double x = Math.Clamp((double)v, 0.0, 1.0) * 255.0;
-        return (byte)Math.Round(x, MidpointRounding.AwayFromZero);
+        double x = v * 255.0;
+        if (!(x > 0)) return 0; // also NaN
+        if (x >= 255) return 255;
+        return (byte)(x + 0.5); // truncation of a positive value: floor(x + 0.5) = round half away from zero
     }
 
     /// <summary>MATLAB <c>rgb2gray</c> of 8-bit planes: weighted sum in double, rounded half away to uint8,
@@ -46,5 +48,47 @@ public static class MatlabImage
 
     /// <summary>The grey image the LIVE NIQE/BRISQUE releases start from: rgb2gray of im2uint8 (a grey file is read
     /// as three equal channels, whose rgb2gray is the grey value itself).</summary>
-    public static double[] Gray(RgbImage image) => Rgb2Gray(ToUint8Planes(image), image.Width, image.Height);
+    public static double[] Gray(RgbImage image)
+    {
+        // Same arithmetic as Rgb2Gray(ToUint8Planes(image)), fused and vectorised: im2uint8 as floor(x*255 + 0.5) on
+        // the clamped value, the weighted sum with every product and sum rounded (no FMA), then floor(y + 0.5), which
+        // equals rounding half away from zero for y >= 0.
+        var d = image.Data;
+        int n = image.Width * image.Height;
+        var gray = GC.AllocateUninitializedArray<double>(n);
+        int vf = Vector<float>.Count, i = 0;
+        var half = new Vector<double>(0.5);
+        var scale = new Vector<double>(255.0);
+        var max = new Vector<double>(255.0);
+        var wr = new Vector<double>(GrayR); var wg = new Vector<double>(GrayG); var wb = new Vector<double>(GrayB);
+        for (; i + vf <= n; i += vf)
+        {
+            Vector.Widen(new Vector<float>(d, i), out var r0, out var r1);
+            Vector.Widen(new Vector<float>(d, n + i), out var g0, out var g1);
+            Vector.Widen(new Vector<float>(d, 2 * n + i), out var b0, out var b1);
+            GrayOf(r0, g0, b0).CopyTo(gray, i);
+            GrayOf(r1, g1, b1).CopyTo(gray, i + vf / 2);
+        }
+        for (; i < n; i++)
+        {
+            double y = GrayR * ToUint8(d[i]) + GrayG * ToUint8(d[n + i]) + GrayB * ToUint8(d[2 * n + i]);
+            gray[i] = Math.Round(y, MidpointRounding.AwayFromZero);
+        }
+        return gray;
+
+        Vector<double> U8(Vector<double> x)
+        {
+            var v = x * scale;
+            v = Vector.ConditionalSelect(Vector.Equals(v, v), v, Vector<double>.Zero); // NaN -> 0
+            v = Vector.Min(Vector.Max(v, Vector<double>.Zero), max);
+            return Vector.Floor(v + half);
+        }
+
+        Vector<double> GrayOf(Vector<double> r, Vector<double> g, Vector<double> b)
+        {
+            var y = wr * U8(r) + wg * U8(g);
+            y += wb * U8(b);
+            return Vector.Floor(y + half);
+        }
+    }
 }

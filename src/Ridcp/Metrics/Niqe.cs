@@ -50,7 +50,7 @@ public static class Niqe
             int offset = (scale - 1) * FeaturesPerScale;
             var imLocal = mscn;
             int wLocal = w;
-            Parallel.For(0, nBlocks, b =>
+            Parallel.For(0, nBlocks, ParallelRows.Items, b =>
             {
                 int bc = b / rowBlocks, br = b % rowBlocks; // blkproc output reshaped column-major
                 BlockFeatures(imLocal, wLocal, br * bs, bc * bs, bs, feat.AsSpan(b * 2 * FeaturesPerScale + offset, FeaturesPerScale));
@@ -73,7 +73,7 @@ public static class Niqe
     static void BlockFeatures(double[] mscn, int width, int y0, int x0, int bs, Span<double> f)
     {
         var m = new MomentSums();
-        for (int y = 0; y < bs; y++) for (int x = 0; x < bs; x++) m.Add(mscn[(y0 + y) * width + x0 + x]);
+        for (int y = 0; y < bs; y++) m.AddRange(new ReadOnlySpan<double>(mscn, (y0 + y) * width + x0, bs));
         var (alpha, ls, rs) = Aggd.Fit(m);
         double k = Math.Sqrt(Aggd.Gamma(1 / alpha) / Aggd.Gamma(3 / alpha));
         f[0] = alpha;
@@ -86,11 +86,8 @@ public static class Niqe
             for (int y = 0; y < bs; y++)
             {
                 int ys = ((y - dy) % bs + bs) % bs; // circshift(X, [dy dx]): Y(i,j) = X(i-dy, j-dx)
-                for (int x = 0; x < bs; x++)
-                {
-                    int xs = ((x - dx) % bs + bs) % bs;
-                    p.Add(mscn[(y0 + y) * width + x0 + x] * mscn[(y0 + ys) * width + x0 + xs]);
-                }
+                p.AddShiftedRow(new ReadOnlySpan<double>(mscn, (y0 + y) * width + x0, bs),
+                                new ReadOnlySpan<double>(mscn, (y0 + ys) * width + x0, bs), dx);
             }
             var (a, l, r) = Aggd.Fit(p);
             double kk = Math.Sqrt(Aggd.Gamma(1 / a) / Aggd.Gamma(3 / a));
@@ -131,10 +128,14 @@ public static class Niqe
                 double da = feat[i * d + a] - mean[a];
                 for (int b = 0; b < d; b++) cov[a * d + b] += da * (feat[i * d + b] - mean[b]);
             }
-        for (int k = 0; k < cov.Length; k++) cov[k] /= valid.Count - 1;
+        if (valid.Count == 0) return double.NaN;
+        // MATLAB cov normalises by n-1, and by 1 for a single observation (one 96x96 block: zero covariance).
+        int norm = Math.Max(1, valid.Count - 1);
+        for (int k = 0; k < cov.Length; k++) cov[k] /= norm;
 
         var avg = new double[d * d];
         for (int k = 0; k < avg.Length; k++) avg[k] = (covPris[k] + cov[k]) / 2;
+        if (avg.Any(double.IsNaN) || mu.Any(double.IsNaN)) return double.NaN;
         var inv = LinearAlgebra.PinvSymmetric(avg, d);
         var diff = new double[d];
         for (int j = 0; j < d; j++) diff[j] = muPris[j] - mu[j];

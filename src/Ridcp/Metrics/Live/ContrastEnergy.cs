@@ -53,26 +53,37 @@ internal static class ContrastEnergy
         }
         var maps = new[] { gray, by, rg };
         var result = new double[3][];
-        Parallel.For(0, 3, c => result[c] = Channel(maps[c], height, width, Thresholds[c]));
+        Parallel.For(0, 3, ParallelRows.Items, c => result[c] = Channel(maps[c], height, width, Thresholds[c]));
         return result;
     }
 
     static double[] Channel(double[] src, int height, int width, double threshold)
     {
-        int ph = height + 2 * Border, pw = width + 2 * Border;
+        int pw = width + 2 * Border;
         var padded = BorderIn(src, height, width);
-        var cx = ConvRows(padded, ph, pw);
-        var cy = ConvColumns(padded, ph, pw);
+        // conv2(P, Gx, 'same') and conv2(P, Gx', 'same') evaluated only where border_out keeps them. Octave adds the
+        // terms in input order (dconv2o): along a row input column ascending = Gx index descending, down a column
+        // Gx index ascending; each step a fused daxpy (see OctaveFilter). No tap reaches outside P there.
+        var rowW = new double[20]; var rowOff = new int[20];
+        var colW = new double[20]; var colOff = new int[20];
+        for (int t = 0; t < 20; t++)
+        {
+            int j = 19 - t;
+            rowW[t] = Gx[j]; rowOff[t] = 20 - j;            // P(y+10, x+20-j)
+            colW[t] = Gx[t]; colOff[t] = (20 - t) * pw + 10; // P(y+20-i, x+10)
+        }
         var c = new double[height * width];
+        Parallel.For(0, height, ParallelRows.Options(height, width), y =>
+        {
+            Span<double> cx = width <= 4096 ? stackalloc double[width] : new double[width];
+            Span<double> cy = width <= 4096 ? stackalloc double[width] : new double[width];
+            OctaveFilter.FusedTaps(padded, (y + Border) * pw, rowW, rowOff, cx);
+            OctaveFilter.FusedTaps(padded, y * pw, colW, colOff, cy);
+            var dst = c.AsSpan(y * width, width);
+            for (int x = 0; x < width; x++) dst[x] = Math.Sqrt(cx[x] * cx[x] + cy[x] * cy[x]);
+        });
         double max = double.NegativeInfinity;
-        for (int y = 0; y < height; y++)
-            for (int x = 0; x < width; x++)
-            {
-                int pi = (y + Border) * pw + x + Border;
-                double v = Math.Sqrt(cx[pi] * cx[pi] + cy[pi] * cy[pi]);
-                c[y * width + x] = v;
-                if (v > max) max = v;
-            }
+        foreach (var v in c) if (v > max) max = v;
         var ce = new double[height * width];
         for (int i = 0; i < c.Length; i++)
         {
@@ -98,47 +109,5 @@ internal static class ContrastEnergy
             }
         }
         return p;
-    }
-
-    /// <summary>conv2(A, Gx, 'same') for the 1x20 row kernel: out(x) = sum_j Gx(j) A(x + 10 - j) (0-based j), zero
-    /// outside; terms in Octave's order (input column ascending).</summary>
-    static double[] ConvRows(double[] a, int h, int w)
-    {
-        var o = new double[h * w];
-        Parallel.For(0, h, ParallelRows.Options(h, w), y =>
-        {
-            var row = new ReadOnlySpan<double>(a, y * w, w);
-            var dst = o.AsSpan(y * w, w);
-            for (int x = 0; x < w; x++)
-            {
-                double s = 0;
-                for (int j = 19; j >= 0; j--)
-                {
-                    int sx = x + 10 - j;
-                    if ((uint)sx < (uint)w) s += Gx[j] * row[sx];
-                }
-                dst[x] = s;
-            }
-        });
-        return o;
-    }
-
-    /// <summary>conv2(A, Gx', 'same') for the 20x1 column kernel: out(y) = sum_i Gx(i) A(y + 10 - i), zero outside.</summary>
-    static double[] ConvColumns(double[] a, int h, int w)
-    {
-        var o = new double[h * w];
-        Parallel.For(0, h, ParallelRows.Options(h, w), y =>
-        {
-            var dst = o.AsSpan(y * w, w);
-            for (int i = 0; i < 20; i++)
-            {
-                int sy = y + 10 - i;
-                if ((uint)sy >= (uint)h) continue;
-                double k = Gx[i];
-                var src = new ReadOnlySpan<double>(a, sy * w, w);
-                for (int x = 0; x < w; x++) dst[x] += k * src[x];
-            }
-        });
-        return o;
     }
 }

@@ -7,9 +7,16 @@ internal static class LinearAlgebra
     /// A' (x A = b  <=>  A' x' = b'). NaN in, NaN out.</summary>
     public static double[] RightDivide(double[] b, double[] a, int n)
     {
-        var m = new double[n * n];
+        var x = new double[n];
+        RightDivide(b, a, n, x, new double[n * n]);
+        return x;
+    }
+
+    /// <summary>As <see cref="RightDivide(double[], double[], int)"/> into caller-provided storage (x: n, work: n*n).</summary>
+    public static void RightDivide(ReadOnlySpan<double> b, ReadOnlySpan<double> a, int n, Span<double> x, Span<double> m)
+    {
         for (int r = 0; r < n; r++) for (int c = 0; c < n; c++) m[r * n + c] = a[c * n + r]; // A'
-        var x = (double[])b.Clone();
+        b.CopyTo(x);
         for (int k = 0; k < n; k++)
         {
             int p = k;
@@ -39,13 +46,13 @@ internal static class LinearAlgebra
             for (int c = k + 1; c < n; c++) s -= m[k * n + c] * x[c];
             x[k] = s / m[k * n + k];
         }
-        return x;
     }
 
     /// <summary>Moore-Penrose pseudo-inverse of a symmetric matrix (MATLAB pinv, default tolerance
     /// n * max|eig| * eps) through a cyclic Jacobi eigen-decomposition.</summary>
     public static double[] PinvSymmetric(double[] a, int n)
     {
+        if (!a.All(double.IsFinite)) { var nan = new double[n * n]; Array.Fill(nan, double.NaN); return nan; }
         var (values, vectors) = JacobiEigen(a, n);
         double max = 0;
         foreach (var v in values) max = Math.Max(max, Math.Abs(v));

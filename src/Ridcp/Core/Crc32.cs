@@ -1,7 +1,7 @@
-namespace Ridcp.Imaging;
+namespace Ridcp.Core;
 
-/// <summary>The CRC-32 of the PNG specification (ISO 3309 / ITU-T V.42 polynomial 0xEDB88320, reflected), which
-/// guards every PNG chunk. Kept here because System.IO.Hashing is not referenced.</summary>
+/// <summary>CRC-32 (ISO 3309 / ITU-T V.42, polynomial 0xEDB88320, reflected): guards every PNG chunk and every zip
+/// entry. Kept here because System.IO.Hashing is not referenced.</summary>
 internal static class Crc32
 {
     static readonly uint[] Table = BuildTable();
