@@ -49,10 +49,10 @@ public static class TrainCommand
         bool verbose = r.GetValue(Verbose);
         string? resume = r.GetValue(Resume), outDir = r.GetValue(Out);
         if (resume is not null && outDir is not null && Path.GetFullPath(resume) != Path.GetFullPath(outDir))
-            return Fail(ExitCodes.Usage, new ArgumentException("--out and --resume name different folders"), verbose);
+            return Fail(r, ExitCodes.Usage, new ArgumentException("--out and --resume name different folders"), verbose);
         string? dir = resume ?? outDir;
-        if (dir is null) return Fail(ExitCodes.Usage, new ArgumentException("--out RUN_DIR (or --resume RUN_DIR) is required"), verbose);
-        if (resume is null && r.GetValue(Config) is null) return Fail(ExitCodes.Usage, new ArgumentException("--config FILE is required"), verbose);
+        if (dir is null) return Fail(r, ExitCodes.Usage, new ArgumentException("--out RUN_DIR (or --resume RUN_DIR) is required"), verbose);
+        if (resume is null && r.GetValue(Config) is null) return Fail(r, ExitCodes.Usage, new ArgumentException("--config FILE is required"), verbose);
         var req = new TrainRequest(stage, r.GetValue(Config), dir, resume is not null, r.GetValue(Data), r.GetValue(Iterations),
                                    r.GetValue(HqWeights), r.GetValue(DeviceOpt)!);
 
@@ -68,7 +68,7 @@ public static class TrainCommand
         try
         {
             TrainOutcome outcome;
-            bool terminal = !Console.IsOutputRedirected && !Console.IsErrorRedirected;
+            bool terminal = ReferenceEquals(r.InvocationConfiguration.Output, Console.Out) && !Console.IsOutputRedirected && !Console.IsErrorRedirected;
             if (terminal)
             {
                 outcome = null!;
@@ -76,15 +76,15 @@ public static class TrainCommand
                     .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
                     .Start(ctx => outcome = TrainingService.Run(req, new BarProgress(ctx), cts.Token));
             }
-            else outcome = TrainingService.Run(req, new LogLineProgress(Console.Out, 10), cts.Token);
-            Console.WriteLine($"{(outcome.Interrupted ? "stopped" : "finished")} at iteration {outcome.LastIter}: {Path.Combine(Path.GetFullPath(dir), "net_g_latest.pth")}");
+            else outcome = TrainingService.Run(req, new LogLineProgress(r.InvocationConfiguration.Output, 10), cts.Token);
+            r.InvocationConfiguration.Output.WriteLine($"{(outcome.Interrupted ? "stopped" : "finished")} at iteration {outcome.LastIter}: {Path.Combine(Path.GetFullPath(dir), "net_g_latest.pth")}");
             return ExitCodes.Ok;
         }
-        catch (Exception e) when (e is ArgumentException or FormatException) { return Fail(ExitCodes.Usage, e, verbose); }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or InvalidDataException
-                                  or Ridcp.Checkpoints.CheckpointFormatException or Ridcp.Checkpoints.CheckpointMismatchException) { return Fail(ExitCodes.BadInput, e, verbose); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return Fail(ExitCodes.OutputError, e, verbose); }
-        catch (Exception e) { return Fail(ExitCodes.Internal, e, verbose); }
+        catch (Exception e) when (e is ArgumentException) { return Fail(r, ExitCodes.Usage, e, verbose); }
+        catch (Exception e) when (e is FormatException or FileNotFoundException or DirectoryNotFoundException or InvalidDataException
+                                  or Ridcp.Checkpoints.CheckpointFormatException or Ridcp.Checkpoints.CheckpointMismatchException) { return Fail(r, ExitCodes.BadInput, e, verbose); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return Fail(r, ExitCodes.OutputError, e, verbose); }
+        catch (Exception e) { return Fail(r, ExitCodes.Internal, e, verbose); }
         finally { Console.CancelKeyPress -= onCancel; }
     }
 
@@ -101,20 +101,21 @@ public static class TrainCommand
             try
             {
                 foreach (var line in TrainBenchmark.Run(r.GetValue(iters), r.GetValue(threads), !r.GetValue(officialOpt), r.GetValue(small)))
-                    Console.WriteLine(line);
+                    r.InvocationConfiguration.Output.WriteLine(line);
                 return ExitCodes.Ok;
             }
-            catch (Exception e) when (e is ArgumentException or FormatException) { return Fail(ExitCodes.Usage, e, r.GetValue(Verbose)); }
-            catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException) { return Fail(ExitCodes.BadInput, e, r.GetValue(Verbose)); }
-            catch (Exception e) { return Fail(ExitCodes.Internal, e, r.GetValue(Verbose)); }
+            catch (Exception e) when (e is ArgumentException or FormatException) { return Fail(r, ExitCodes.Usage, e, r.GetValue(Verbose)); }
+            catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException) { return Fail(r, ExitCodes.BadInput, e, r.GetValue(Verbose)); }
+            catch (Exception e) { return Fail(r, ExitCodes.Internal, e, r.GetValue(Verbose)); }
         });
         return cmd;
     }
 
-    static int Fail(int code, Exception e, bool verbose)
+    static int Fail(ParseResult r, int code, Exception e, bool verbose)
     {
-        Console.Error.WriteLine($"error: {e.Message.ReplaceLineEndings(" ").Trim()}");
-        if (verbose) Console.Error.WriteLine(e);
+        var err = r.InvocationConfiguration.Error;
+        err.WriteLine($"error: {e.Message.ReplaceLineEndings(" ").Trim()}");
+        if (verbose) err.WriteLine(e);
         return code;
     }
 

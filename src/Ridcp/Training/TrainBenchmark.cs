@@ -36,7 +36,8 @@ public static class TrainBenchmark
         }
     }
 
-    private static string Line(string what, double s) => $"{what}: {s:F3} s/iteration";
+    private static string Line(string what, (double Wall, double Cpu) t) =>
+        $"{what}: {t.Wall:F3} s/iteration wall, {t.Cpu:F3} CPU-s/iteration (all threads; on a busy machine wall exceeds CPU / threads)";
 
     private static string? FindConfigs()
     {
@@ -45,8 +46,8 @@ public static class TrainBenchmark
         return null;
     }
 
-    /// <summary>Mean seconds of <paramref name="iterations"/> iterations after one warm-up.</summary>
-    public static double Time(TrainOptions o, VQWeightDehazeNetOptions netOpts, int iterations)
+    /// <summary>Mean wall and process-CPU seconds of <paramref name="iterations"/> iterations after one warm-up.</summary>
+    public static (double Wall, double Cpu) Time(TrainOptions o, VQWeightDehazeNetOptions netOpts, int iterations)
     {
         manual_seed(0);
         var perceptual = TrainingService.MakePerceptual(o);
@@ -56,14 +57,18 @@ public static class TrainBenchmark
             : new RidcpTrainer(o, CPU, new VQWeightDehazeNet(netOpts with { LqStage = true }), new VQWeightDehazeNet(netOpts with { LqStage = false }),
                                "random stage-1 weights", perceptual, empty);
         int s = o.Data.GtSize, b = o.Data.BatchSize;
-        double total = 0;
+        double total = 0, cpu = 0;
+        var proc = Process.GetCurrentProcess();
         for (int i = 0; i <= iterations; i++)
         {
             using var batch = new TrainBatch(rand(b, 3, s, s), o.Stage == TrainStage.Ridcp ? rand(b, 3, s, s) : null, 0);
+            proc.Refresh();
+            var cpu0 = proc.TotalProcessorTime;
             var sw = Stopwatch.StartNew();
             model.OptimizeParameters(i + 1, batch);
-            if (i > 0) total += sw.Elapsed.TotalSeconds;
+            proc.Refresh();
+            if (i > 0) { total += sw.Elapsed.TotalSeconds; cpu += (proc.TotalProcessorTime - cpu0).TotalSeconds; }
         }
-        return total / iterations;
+        return (total / iterations, cpu / iterations);
     }
 }

@@ -25,7 +25,7 @@ public static class TrainingLoop
         long iter = startIter, nextSample = startSample;
         long lastSaved = startIter;
         IReadOnlyDictionary<string, double>? lastVal = null;
-        var clock = Stopwatch.StartNew();
+        var clock = new Stopwatch();   // runs only during iterations (data + step), not checkpoints or validation
         long itersTimed = 0;
         progress.Start(startIter, opt.TotalIter);
         try
@@ -39,6 +39,7 @@ public static class TrainingLoop
                     return new TrainOutcome(iter, true, Rate(), lastVal);
                 }
                 long it = iter + 1;
+                clock.Start();
                 model.SetLearningRates(LrSchedule.At(it, opt.OptimG.Lr, opt.Milestones, opt.Gamma),
                                        LrSchedule.At(it, opt.OptimD.Lr, opt.Milestones, opt.Gamma));
                 IReadOnlyDictionary<string, double> losses;
@@ -50,6 +51,7 @@ public static class TrainingLoop
                 foreach (var (k, v) in losses)
                     if (!double.IsFinite(v))
                         throw new ArithmeticException($"loss {k} is {v} at iteration {it}; the last good checkpoint is iteration {lastSaved}");
+                clock.Stop();
                 iter = it;
                 itersTimed++;
                 lossLog.Append(iter, losses);

@@ -1,0 +1,75 @@
+using Ridcp.Cli;
+using Ridcp.Tests.Cli;
+using Ridcp.Training;
+using Ridcp.Training.Config;
+using Xunit;
+
+namespace Ridcp.Tests.Training;
+
+public class TrainCommandTests
+{
+    [Fact]
+    public void Missing_out_folder_is_a_usage_error_on_one_line()
+    {
+        var r = CliRun.Invoke("train", "vqgan", "--config", "x.yml");
+        Assert.Equal(ExitCodes.Usage, r.ExitCode);
+        Assert.Single(r.ErrLines);
+        Assert.StartsWith("error: ", r.Err);
+        Assert.Contains("--out", r.Err);
+    }
+
+    [Fact]
+    public void Missing_config_file_is_a_bad_input_error()
+    {
+        string dir = TinySetup.TempDir("cli");
+        var r = CliRun.Invoke("train", "ridcp", "--config", Path.Combine(dir, "nope.yml"), "--out", Path.Combine(dir, "run"));
+        Assert.Equal(ExitCodes.BadInput, r.ExitCode);
+        Assert.Contains("nope.yml", r.Err);
+        Assert.Single(r.ErrLines);
+    }
+
+    [Fact]
+    public void Resume_of_an_empty_folder_is_refused()
+    {
+        string dir = TinySetup.TempDir("cli-resume");
+        var r = CliRun.Invoke("train", "vqgan", "--resume", dir);
+        Assert.Equal(ExitCodes.Usage, r.ExitCode);
+        Assert.Contains("nothing to resume", r.Err);
+    }
+
+    /// <summary>Ctrl+C cancels the token; the loop stops after the running iteration and saves a checkpoint of it.</summary>
+    [Fact]
+    public void Cancelling_saves_a_checkpoint_of_the_last_finished_iteration_and_the_run_resumes()
+    {
+        string root = TinySetup.TempDir("cancel");
+        TinySetup.ImageFolder(Path.Combine(root, "data", "clear"), count: 3, size: 64);
+        string cfg = Path.Combine(root, "c.yml");
+        File.WriteAllText(cfg, """
+            datasets: {data_root: data, train: {dataroot_gt: clear, gt_size: 32, batch_size_per_gpu: 1}, val: {num_val: 1, val_size: 32}}
+            network_g: {codebook_params: [[64, 32, 32]], channel_query_dict: {64: 32, 128: 32, 256: 32}}
+            network_d: {num_feat: 8}
+            train: {total_iter: 10, perceptual_opt: {loss_weight: 0}, pixel_opt: {loss_weight: 1}, gan_opt: {loss_weight: 0.1}, codebook_opt: {loss_weight: 1}}
+            logger: {save_checkpoint_freq: 100}
+            val: {val_freq: 100}
+            """);
+        string run = Path.Combine(root, "run");
+        using var cts = new CancellationTokenSource();
+        var outcome = TrainingService.Run(new TrainRequest(TrainStage.Vqgan, cfg, run), new CancelAt(2, cts), cts.Token);
+        Assert.True(outcome.Interrupted);
+        Assert.Equal(2, outcome.LastIter);
+        Assert.True(File.Exists(Path.Combine(run, "checkpoints", "iter_00000002", "state.json")));
+        Assert.True(File.Exists(Path.Combine(run, "net_g_latest.pth")));
+        var resumed = TrainingService.Run(new TrainRequest(TrainStage.Vqgan, null, run, Resume: true, Iterations: 4), new LogLineProgress(TextWriter.Null, 100), CancellationToken.None);
+        Assert.False(resumed.Interrupted);
+        Assert.Equal(4, resumed.LastIter);
+        Assert.Equal(5, File.ReadAllLines(Path.Combine(run, "losses.csv")).Length);
+    }
+
+    private sealed class CancelAt(long iter, CancellationTokenSource cts) : ITrainingProgress
+    {
+        public void Start(long firstIter, long totalIter) { }
+        public void Iteration(long i, IReadOnlyDictionary<string, double> losses, double secondsPerIter) { if (i == iter) cts.Cancel(); }
+        public void Log(string line) { }
+        public void Stop() { }
+    }
+}
