@@ -16,8 +16,8 @@ public static class Program
         root.Subcommands.Add(SynthesizeCommand.Create());
         root.Subcommands.Add(DehazeCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
-        root.Subcommands.Add(TrainCommand.Create());
         root.Subcommands.Add(ChmCommand.Create());
+        root.Subcommands.Add(TrainCommand.Create());
         return root;
     }
 }

@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using Ridcp.Baselines;
-using Ridcp.Imaging;
 using Ridcp.Inference;
 using Ridcp.Matching;
 using Spectre.Console;
@@ -46,24 +45,12 @@ public static class DehazeCommand
             var stdout = parse.InvocationConfiguration.Output;
             IReadOnlyList<DehazeItem> items;
             Dehazer dehazer;
-            if (parse.GetValue(method) == "dcp")
-            {
-                try
-                {
-                    if (parse.GetValue(weights) is not null || parse.GetValue(chm) is not null || parse.GetValue(alpha) is not null || parse.GetValue(alphaSweep) is not null)
-                        throw new ArgumentException("--weights, --chm-weight and --alpha belong to --method ridcp, not dcp");
-                    items = DehazePlan.Make(parse.GetValue(input)!, parse.GetValue(output)!);
-                    DehazePlan.CheckBitDepth(items, parse.GetValue(bitDepth));
-                }
-                catch (Exception e) { return CliErrors.Report(parse, e, v); }
-                int dcpDepth = parse.GetValue(bitDepth);
-                if (!DehazePlan.IsFolder(parse.GetValue(input)!)) return RunOne(parse, (its, done) => DehazeRun.Run(its, DarkChannelPrior.Dehaze, done, dcpDepth), items[0], v, () => "");
-                return RunFolder(parse, (its, done) => DehazeRun.Run(its, DarkChannelPrior.Dehaze, done, dcpDepth), items, v, () => "");
-            }
             string? alphaText = parse.GetValue(alpha);
             bool auto = string.Equals(alphaText, "auto", StringComparison.OrdinalIgnoreCase);
             IReadOnlyList<double>? sweep = null;
             AlphaSearchOptions? autoRange = null;
+            if (parse.GetValue(method) == "dcp") return RunDarkChannelPrior(parse, input, output, bitDepth, v,
+                parse.GetValue(weights) is not null || parse.GetValue(chm) is not null || alphaText is not null || parse.GetValue(alphaSweep) is not null);
             try
             {
                 float? fixedAlpha = alphaText is null || auto ? null
@@ -117,6 +104,23 @@ public static class DehazeCommand
             }
         });
         return cmd;
+    }
+
+    /// <summary>--method dcp: the dark channel prior baseline (Ridcp.Baselines.DarkChannelPrior), no network.</summary>
+    static int RunDarkChannelPrior(ParseResult parse, Argument<string> input, Option<string> output, Option<int> bitDepth, bool verbose, bool networkOptionsGiven)
+    {
+        IReadOnlyList<DehazeItem> items;
+        try
+        {
+            if (networkOptionsGiven) throw new ArgumentException("--weights, --chm-weight, --alpha and --alpha-sweep belong to --method ridcp, not dcp");
+            items = DehazePlan.Make(parse.GetValue(input)!, parse.GetValue(output)!);
+            DehazePlan.CheckBitDepth(items, parse.GetValue(bitDepth));
+        }
+        catch (Exception e) { return CliErrors.Report(parse, e, verbose); }
+        int depth = parse.GetValue(bitDepth);
+        Runner run = (its, done) => DehazeRun.Run(its, DarkChannelPrior.Dehaze, done, depth);
+        if (!DehazePlan.IsFolder(parse.GetValue(input)!)) return RunOne(parse, run, items[0], verbose, () => "");
+        return RunFolder(parse, run, items, verbose, () => "");
     }
 
     /// <summary>Dehazes items (plain, per-image alpha or alpha sweep), calling back after each.</summary>

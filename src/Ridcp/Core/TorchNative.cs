@@ -32,6 +32,7 @@ public static class TorchNative
             if (_done) return;
             _done = true;
             if (!OperatingSystem.IsLinux()) { Status = "not linux"; return; }
+            PreferPassiveOpenMpWaiting();
             string? original = FindOriginal();
             if (original is null) { Status = "library not found beside the app; left to TorchSharp"; return; }
             string dir = Path.GetDirectoryName(original)!;
@@ -56,6 +57,23 @@ public static class TorchNative
             Status = $"patched copy at {patched} (weak: {string.Join(", ", missing)})";
         }
     }
+
+    /// <summary>
+    /// libtorch's OpenMP threads spin while they wait by default. On a 2-core machine shared with the .NET runtime
+    /// (and other processes) the spinning starves the real work: a tiny training iteration took 9.4 s instead of
+    /// 0.47 s. Unless the user chose a policy, ask for passive waiting. libgomp reads the variable when it is
+    /// loaded, so it must be in the native environment (setenv; .NET's own Environment API does not reach it)
+    /// before libtorch loads.
+    /// </summary>
+    static void PreferPassiveOpenMpWaiting()
+    {
+        if (Environment.GetEnvironmentVariable("OMP_WAIT_POLICY") is not null) return;
+        try { _ = setenv("OMP_WAIT_POLICY", "PASSIVE", 0); }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException) { }
+    }
+
+    [DllImport("libc", EntryPoint = "setenv")]
+    static extern int setenv([MarshalAs(UnmanagedType.LPUTF8Str)] string name, [MarshalAs(UnmanagedType.LPUTF8Str)] string value, int overwrite);
 
     static string? FindOriginal()
     {

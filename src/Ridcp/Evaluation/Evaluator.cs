@@ -80,9 +80,12 @@ public static class Evaluator
                     v = m.Compute(image, reference);
                     if (double.IsNaN(v)) problems.Add(new EvalProblem(name, "metric-error", $"{what}{m.Column}: undefined for this image (NaN)"));
                 }
-                catch (Exception e) when (e is ArgumentException or InvalidDataException)
+                catch (Exception e) when (e is not OutOfMemoryException)
                 {
-                    problems.Add(new EvalProblem(name, "metric-error", $"{what}{m.Column}: {e.Message}"));
+                    // Expected: ArgumentException (too small, size mismatch). Anything else is recorded the same way so
+                    // that one image cannot stop the batch.
+                    var kind = e is ArgumentException or InvalidDataException ? "" : $" ({e.GetType().Name})";
+                    problems.Add(new EvalProblem(name, "metric-error", $"{what}{m.Column}: {e.Message}{kind}"));
                 }
             }
             scores[m.Column] = v;

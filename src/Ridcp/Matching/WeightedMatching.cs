@@ -3,8 +3,8 @@ using static TorchSharp.torch;
 
 namespace Ridcp.Matching;
 
-/// <summary>Controllable HQP matching (CHM, paper Eq. 7) split in its two halves, so the expensive half can be
-/// cached: the distances to every code, and the reweighting + argmin that depends on α. Computed exactly as
+/// <summary>Controllable HQP matching (CHM, paper Eq. 7) split in its two halves: the distances to every code
+/// (the expensive half, independent of α) and the reweighting + argmin that depends on α. Computed exactly as
 /// VectorQuantizer.forward in the official basicsr/archs/dehaze_vq_weight_arch.py: expanded-form squared distance
 /// Σz² + Σe² − 2 z·eᵀ (not (z − e)²), multiplied by exp(α·w) per code, first index on ties.</summary>
 public static class WeightedMatching

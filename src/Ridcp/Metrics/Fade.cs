@@ -26,8 +26,9 @@ public static class Fade
     public static double Compute(RgbImage image)
     {
         int rowsP = image.Height / Patch, colsP = image.Width / Patch;
-        if (rowsP == 0 || colsP == 0)
-            throw new ArgumentException($"FADE needs at least {Patch}x{Patch} pixels, got {image.Width}x{image.Height}");
+        // CE.m's border_in copies 10 rows/columns, so the (8-multiple) cropped image needs 16 of each.
+        if (rowsP < 2 || colsP < 2)
+            throw new ArgumentException($"FADE needs at least {2 * Patch}x{2 * Patch} pixels, got {image.Width}x{image.Height}");
         int h = rowsP * Patch, w = colsP * Patch, n = h * w;
         var bytes = MatlabImage.ToUint8Planes(image);
         int plane = image.Width * image.Height;

@@ -27,5 +27,3 @@ public interface ITrainerModel : IDisposable
     /// <summary>One-line descriptions for the run log (networks, parameter counts, perceptual loss used).</summary>
     IReadOnlyList<string> Describe();
 }
-
-public sealed record ValidationResult(IReadOnlyDictionary<string, double> Metrics, IReadOnlyList<string> Notes);

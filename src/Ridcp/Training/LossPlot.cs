@@ -1,6 +1,6 @@
 namespace Ridcp.Training;
 
-/// <summary>Draws the curves of <see cref="LossLog"/> into a PNG (ScottPlot): one line per loss term against the
+/// <summary>Draws the curves of <see cref="LossLog"/> into a PNG (ScottPlot): one line per loss term (l_*) against the
 /// iteration, with a moving average so the trend shows through the per-batch noise.</summary>
 public static class LossPlot
 {
@@ -9,7 +9,8 @@ public static class LossPlot
         if (log.Rows.Count == 0) return;
         var plot = new ScottPlot.Plot();
         if (FontName.Value is string font) plot.Font.Set(font);
-        foreach (var col in log.Columns)
+        // Loss terms only (l_*): D outputs and counters (out_d_*, codes_reinit) have other scales.
+        foreach (var col in log.Columns.Where(c => c.StartsWith("l_", StringComparison.Ordinal)))
         {
             var pts = log.Rows.Where(r => r.Values.ContainsKey(col)).Select(r => ((double)r.Iter, r.Values[col])).ToArray();
             if (pts.Length == 0) continue;

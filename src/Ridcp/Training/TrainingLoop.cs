@@ -6,9 +6,6 @@ using static TorchSharp.torch;
 
 namespace Ridcp.Training;
 
-/// <summary>How a run ended.</summary>
-public sealed record TrainOutcome(long LastIter, bool Interrupted, double SecondsPerIter, IReadOnlyDictionary<string, double>? LastValidation);
-
 /// <summary>The generic loop (BasicSR train.py, without its registries): for each iteration set the learning rates
 /// from the pure schedule, take the next batch, let the model optimise, log the losses; checkpoint every
 /// save_checkpoint_freq iterations and at the end; validate every val_freq iterations and at the end. A cancelled

@@ -18,11 +18,15 @@ public sealed class VqganTrainer : GanTrainerBase
 {
     public long CodesReinitialised { get; private set; }
 
+    /// <summary>Usage of the last window closed by a dead-code check (reported when validation falls right after one).</summary>
+    private readonly CodebookUsage lastWindow;
+
     public VqganTrainer(TrainOptions opt, Device device, VQWeightDehazeNet netG, IPerceptualLoss? perceptual,
                         List<(string Name, RgbImage Gt, RgbImage Input)> valSet)
         : base(opt, device, netG, perceptual, valSet)
     {
         if (netG.Options.LqStage) throw new ArgumentException("stage 1 trains the HQ network (LQ_stage false)");
+        lastWindow = new CodebookUsage(trainUsage.Codes);
     }
 
     public override IReadOnlyDictionary<string, double> OptimizeParameters(long iter, TrainBatch batch)
@@ -80,6 +84,7 @@ public sealed class VqganTrainer : GanTrainerBase
     private int ReinitDeadCodes(Tensor featToQuant, long iter)
     {
         var dead = trainUsage.Unused();
+        lastWindow.SetCounts(trainUsage.Counts);
         trainUsage.Reset();
         if (dead.Length == 0) return 0;
         using var scope = NewDisposeScope();
@@ -110,17 +115,18 @@ public sealed class VqganTrainer : GanTrainerBase
     public override ValidationResult Validate(long iter, string imageDir, bool saveImages)
     {
         var (psnr, ssim, usage) = RunValidation(imageDir, saveImages);
+        var window = trainUsage.Total > 0 ? trainUsage : lastWindow;
         var notes = new List<string>
         {
             $"codebook (validation images): {usage}",
-            $"codebook (training batches since last validation): {trainUsage}",
+            $"codebook (training batches, {(opt.DeadCodes.Enabled ? "current dead-code window" : "since the last validation")}): {window}",
         };
         if (opt.DeadCodes.Enabled) notes.Add($"dead codes re-initialised so far: {CodesReinitialised}");
         var metrics = new Dictionary<string, double>
         {
             ["psnr"] = psnr, ["ssim"] = ssim,
             ["codes_used"] = usage.Used, ["perplexity"] = usage.Perplexity(),
-            ["train_codes_used"] = trainUsage.Used, ["train_perplexity"] = trainUsage.Perplexity(),
+            ["train_codes_used"] = window.Used, ["train_perplexity"] = window.Perplexity(),
         };
         if (!opt.DeadCodes.Enabled) trainUsage.Reset();
         return new ValidationResult(metrics, notes);

@@ -75,6 +75,22 @@ public class EvalCommandTests
     }
 
     [Fact]
+    public void An_image_too_small_for_a_metric_is_a_listed_problem_not_a_stop()
+    {
+        using var f = new EvalFolders();
+        f.Picture(f.Pred, "big.png");
+        f.Picture(f.Pred, "tiny.png", w: 12, h: 12);
+        var r = EvalCliRun.Invoke("eval", "--pred", f.Pred, "--metrics", "fade,brisque", "-o", f.Report);
+        Assert.Equal(ExitCodes.PartialFailure, r.ExitCode);
+        var lines = File.ReadAllLines(f.Report + ".csv");
+        Assert.Equal(3, lines.Length);
+        var tiny = lines.Single(l => l.StartsWith("tiny.png,")).Split(',');
+        Assert.Equal("", tiny[1]);                 // FADE: not computable
+        Assert.NotEqual("", tiny[2]);              // BRISQUE still scored
+        Assert.Contains("tiny.png", r.Err);
+    }
+
+    [Fact]
     public void Psnr_without_references_is_a_usage_error_on_one_line()
     {
         using var f = new EvalFolders();

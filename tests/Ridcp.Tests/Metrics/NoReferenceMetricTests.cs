@@ -109,6 +109,14 @@ public class NoReferenceMetricTests
     }
 
     [Fact]
+    public void Images_too_small_for_FADE_or_BRISQUE_are_refused_with_a_clear_message()
+    {
+        Assert.Contains("16x16", Assert.Throws<ArgumentException>(() => Fade.Compute(new RgbImage(15, 40))).Message);
+        Assert.True(double.IsFinite(Fade.Compute(MetricsBenchmark.TestPicture(16, 16))));
+        Assert.Throws<ArgumentException>(() => Brisque.Compute(new RgbImage(1, 40)));
+    }
+
+    [Fact]
     public void Images_smaller_than_a_NIQE_block_are_refused_with_a_clear_message()
     {
         var e = Assert.Throws<ArgumentException>(() => Niqe.Compute(new RgbImage(50, 200)));

@@ -9,11 +9,3 @@ public sealed record TrainBatch(Tensor Gt, Tensor? Lq, long NextSample) : IDispo
 {
     public void Dispose() { Gt.Dispose(); Lq?.Dispose(); }
 }
-
-/// <summary>Where a trainer gets its batches. Sample k of a run is a pure function of the run's seed and k, so a
-/// resumed source (started at the checkpoint's next sample) continues exactly.</summary>
-public interface ITrainingDataSource : IDisposable
-{
-    TrainBatch Next(int batchSize);
-    string Describe();
-}
