@@ -61,6 +61,51 @@ public abstract class GanTrainerBase : ITrainerModel
     public abstract IReadOnlyDictionary<string, double> OptimizeParameters(long iter, TrainBatch batch);
 
     /// <summary>Generator step: backward of the total and one Adam step, with D's parameters not collecting gradients.</summary>
+    /// <summary>
+    /// The generator and discriminator updates both stages share (BasicSR's optimize_parameters order): codebook loss
+    /// + L1 and perceptual on <paramref name="output"/> against <paramref name="gt"/> + hinge GAN on D(<paramref name="dFake"/>),
+    /// one Adam step of G; then, on iterations that update D, one step of D on <paramref name="dReal"/> vs the detached
+    /// <paramref name="dFake"/>. Stage 1 passes images to D, stage 2 the 512-channel features.
+    /// </summary>
+    protected void GeneratorThenDiscriminator(long iter, Tensor codebookLoss, Tensor output, Tensor gt,
+                                              Tensor dReal, Tensor dFake, Dictionary<string, double> losses)
+    {
+        Tensor total = zeros(1, device: device).squeeze();
+        var lCodebook = codebookLoss.mean() * opt.Losses.Codebook;
+        total = total + lCodebook;
+        losses["l_codebook"] = lCodebook.item<float>();
+        if (opt.Losses.Pixel != 0)
+        {
+            var lPix = PixelLoss.L1(output, gt, opt.Losses.Pixel);
+            total = total + lPix;
+            losses["l_pix"] = lPix.item<float>();
+        }
+        if (perceptual is not null && opt.Losses.Perceptual != 0)
+        {
+            var lPercep = perceptual.Forward(output, gt) * opt.Losses.Perceptual;
+            total = total + lPercep;
+            losses["l_percep"] = lPercep.item<float>();
+        }
+        bool useD = UpdatesDiscriminator(iter);
+        if (useD)
+        {
+            var lGan = HingeGanLoss.Generator(netD.forward(dFake), opt.Losses.Gan);
+            total = total + lGan;
+            losses["l_g_gan"] = lGan.item<float>();
+        }
+        StepGenerator(total);
+        losses["l_g_total"] = total.item<float>();
+
+        if (useD)
+        {
+            var (real, fake, outReal, outFake) = StepDiscriminator(dReal, dFake.detach());
+            losses["l_d_real"] = real;
+            losses["l_d_fake"] = fake;
+            losses["out_d_real"] = outReal;
+            losses["out_d_fake"] = outFake;
+        }
+    }
+
     protected void StepGenerator(Tensor total)
     {
         SetRequiresGrad(netD, false);

@@ -39,40 +39,7 @@ public sealed class VqganTrainer : GanTrainerBase
         var output = r.OutImg;
         trainUsage.Add(r.Indices);
 
-        Tensor total = zeros(1, device: device).squeeze();
-        var lCodebook = r.CodebookLoss.mean() * opt.Losses.Codebook;
-        total = total + lCodebook;
-        losses["l_codebook"] = lCodebook.item<float>();
-        if (opt.Losses.Pixel != 0)
-        {
-            var lPix = PixelLoss.L1(output, gt, opt.Losses.Pixel);
-            total = total + lPix;
-            losses["l_pix"] = lPix.item<float>();
-        }
-        if (perceptual is not null && opt.Losses.Perceptual != 0)
-        {
-            var lPercep = perceptual.Forward(output, gt) * opt.Losses.Perceptual;
-            total = total + lPercep;
-            losses["l_percep"] = lPercep.item<float>();
-        }
-        bool useD = UpdatesDiscriminator(iter);
-        if (useD)
-        {
-            var lGan = HingeGanLoss.Generator(netD.forward(output), opt.Losses.Gan);
-            total = total + lGan;
-            losses["l_g_gan"] = lGan.item<float>();
-        }
-        StepGenerator(total);
-        losses["l_g_total"] = total.item<float>();
-
-        if (useD)
-        {
-            var (real, fake, outReal, outFake) = StepDiscriminator(gt, output.detach());
-            losses["l_d_real"] = real;
-            losses["l_d_fake"] = fake;
-            losses["out_d_real"] = outReal;
-            losses["out_d_fake"] = outFake;
-        }
+        GeneratorThenDiscriminator(iter, r.CodebookLoss, output, gt, gt, output, losses);
 
         if (opt.DeadCodes.Enabled && iter % opt.DeadCodes.Every == 0)
             losses["codes_reinit"] = ReinitDeadCodes(r.FeatToQuant, iter);
