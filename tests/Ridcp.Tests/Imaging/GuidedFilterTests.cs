@@ -1,7 +1,7 @@
 using Xunit;
-using Ridcp.Baselines;
+using Ridcp.Imaging;
 
-namespace Ridcp.Tests.Baselines;
+namespace Ridcp.Tests.Imaging;
 
 public class GuidedFilterTests
 {

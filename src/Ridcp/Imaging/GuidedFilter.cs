@@ -1,9 +1,10 @@
-namespace Ridcp.Baselines;
+namespace Ridcp.Imaging;
 
 /// <summary>The guided filter with a grey guide (He, Sun, Tang, "Guided Image Filtering", ECCV 2010 / TPAMI 2013,
 /// Algorithm 1): q = mean_a .* I + mean_b with a = cov(I,p) / (var(I) + eps), b = mean_p - a mean_I, all means over
 /// (2r+1)^2 windows clipped at the border (box sums divided by the pixel count N, as the authors' code does).
-/// Images are float; window sums run in double.</summary>
+/// Images are float; window sums run in double. Used by the dark channel prior (transmission refinement) and the
+/// outdoor depth prior of the synthesis (edge-aware depth).</summary>
 public static class GuidedFilter
 {
     public static float[] Apply(float[] guide, float[] input, int width, int height, int radius, double epsilon)
@@ -34,7 +35,7 @@ public static class GuidedFilter
 
     /// <summary>Mean over the clipped (2r+1)^2 window in O(1) per pixel: running window sums down the columns, then
     /// along the rows, divided by the number of pixels inside the window.</summary>
-    internal static float[] BoxMean(float[] x, int w, int h, int r)
+    public static float[] BoxMean(float[] x, int w, int h, int r)
     {
         var sums = BoxSum(x, w, h, r);
         var mean = new float[w * h];
