@@ -1,3 +1,4 @@
+using Ridcp.Imaging;
 using Ridcp.Core;
 using ScottPlot;
 using SkiaSharp;

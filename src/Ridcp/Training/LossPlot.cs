@@ -1,3 +1,5 @@
+using Ridcp.Imaging;
+
 namespace Ridcp.Training;
 
 /// <summary>Draws the curves of <see cref="LossLog"/> into a PNG (ScottPlot): one line per loss term (l_*) against the
@@ -8,7 +10,7 @@ public static class LossPlot
     {
         if (log.Rows.Count == 0) return;
         var plot = new ScottPlot.Plot();
-        if (FontName.Value is string font) plot.Font.Set(font);
+        FigureFont.Apply(plot);
         // Loss terms only (l_*): D outputs and counters (out_d_*, codes_reinit) have other scales.
         foreach (var col in log.Columns.Where(c => c.StartsWith("l_", StringComparison.Ordinal)))
         {
@@ -26,22 +28,6 @@ public static class LossPlot
         byte[] png = plot.GetImageBytes(width, height, ScottPlot.ImageFormat.Png);
         Ridcp.Core.AtomicFile.WriteAllBytes(pngPath, png);
     }
-
-    /// <summary>SkiaSharp's no-dependencies native build cannot ask fontconfig for system fonts, so without this the
-    /// labels come out empty on Linux: register the first common sans font file found.</summary>
-    private static readonly Lazy<string?> FontName = new(() =>
-    {
-        string[] candidates =
-        [
-            "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "/usr/share/fonts/TTF/DejaVuSans.ttf",
-            "/usr/share/fonts/dejavu/DejaVuSans.ttf", "/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf",
-            "/Library/Fonts/Arial.ttf", @"C:\Windows\Fonts\arial.ttf",
-        ];
-        var file = candidates.FirstOrDefault(File.Exists);
-        if (file is null) return null;
-        ScottPlot.Fonts.AddFontFile("RidcpPlotSans", file);
-        return "RidcpPlotSans";
-    });
 
     private static double[] Smooth(double[] v, int window)
     {

@@ -1,6 +1,6 @@
 using SkiaSharp;
 
-namespace Ridcp.Matching;
+namespace Ridcp.Imaging;
 
 /// <summary>A TrueType font for the text of plots and contact sheets. SkiaSharp's Linux native asset has no
 /// fontconfig, so its default typeface draws nothing: a font file is looked up explicitly ($RIDCP_FONT, then the
