@@ -16,7 +16,7 @@ public static class DepthMapFile
         return Path.GetExtension(path).ToLowerInvariant() switch
         {
             ".npy" => FromNpy(Npy.Read(path), path),
-            ".png" => Png16Reader.BitDepth(path) == 16 ? Png16Reader.Read(path) : FirstChannel(ImageFile.Read(path)),
+            ".png" => FromPng(path),
             var e => throw new InvalidDataException($"unsupported depth map format '{e}' (use .npy or .png): {path}"),
         };
     }
@@ -35,10 +35,24 @@ public static class DepthMapFile
         return new DepthMap(w, h, a.ToFloat32());
     }
 
-    static DepthMap FirstChannel(RgbImage img)
+    /// <summary>First channel of a PNG through the project's exact PNG decoder (CRC-checked, every bit depth).
+    /// A 16-bit map keeps its raw sample values 0..65535 (ImageFile gives v/65535, so rounding v*65535 restores them
+    /// exactly); an 8-bit map comes back in [0, 1] as ImageFile gives it. Normalisation makes the scale irrelevant.</summary>
+    static DepthMap FromPng(string path)
     {
+        bool sixteenBit = PngBitDepth(path) == 16;
+        var img = ImageFile.Read(path);
         var v = new float[img.Width * img.Height];
-        Array.Copy(img.Data, v, v.Length);
+        for (int i = 0; i < v.Length; i++)
+            v[i] = sixteenBit ? MathF.Round(img.Data[i] * 65535f) : img.Data[i];
         return new DepthMap(img.Width, img.Height, v);
+    }
+
+    /// <summary>The bit depth in a PNG's IHDR (byte 24 of the file), or 0 when the file is shorter.</summary>
+    static int PngBitDepth(string path)
+    {
+        using var fs = File.OpenRead(path);
+        Span<byte> head = stackalloc byte[25];
+        return fs.ReadAtLeast(head, head.Length, throwOnEndOfStream: false) < head.Length ? 0 : head[24];
     }
 }
