@@ -71,19 +71,9 @@ public static class ImageFile
     {
         var format = FormatFor(path);
         if (format == SKEncodedImageFormat.Png) { WritePng(image, path, 8); return; }
-        int w = image.Width, h = image.Height, plane = w * h;
+        int w = image.Width, h = image.Height;
         using var bitmap = new SKBitmap(new SKImageInfo(w, h, SKColorType.Rgba8888, SKAlphaType.Unpremul));
-        unsafe
-        {
-            byte* dst = (byte*)bitmap.GetPixels();
-            for (int i = 0; i < plane; i++)
-            {
-                dst[4 * i] = To8(image.Data[i]);
-                dst[4 * i + 1] = To8(image.Data[plane + i]);
-                dst[4 * i + 2] = To8(image.Data[2 * plane + i]);
-                dst[4 * i + 3] = 255;
-            }
-        }
+        ToRgba8888(image, bitmap.GetPixelSpan());
         using var data = bitmap.Encode(format, jpegQuality) ?? throw new IOException($"could not encode {path}");
         AtomicFile.Write(path, s => data.SaveTo(s));
     }
@@ -101,6 +91,22 @@ public static class ImageFile
         ".jpg" or ".jpeg" => SKEncodedImageFormat.Jpeg,
         var e => throw new ArgumentException($"unsupported output format '{e}' for {path} (use .png, .jpg or .jpeg)"),
     };
+
+    /// <summary>Interleaved 8-bit RGBA (alpha 255) of a planar image, each value through <see cref="To8"/>:
+    /// the pixels every SkiaSharp encode (files, the synthesis JPEG stage, contact sheets) starts from.</summary>
+    internal static void ToRgba8888(RgbImage image, Span<byte> rgba)
+    {
+        int plane = image.Width * image.Height;
+        if (rgba.Length < 4 * plane) throw new ArgumentException("RGBA buffer too small");
+        var d = image.Data;
+        for (int i = 0; i < plane; i++)
+        {
+            rgba[4 * i] = To8(d[i]);
+            rgba[4 * i + 1] = To8(d[plane + i]);
+            rgba[4 * i + 2] = To8(d[2 * plane + i]);
+            rgba[4 * i + 3] = 255;
+        }
+    }
 
     /// <summary>Official tensor2img (BasicSR img_util.py): clamp, then float32 `img * 255.0`, numpy round (half
     /// to even). The product is taken in float32 as numpy does for a float32 array.</summary>

@@ -41,17 +41,8 @@ public static class ContactSheet
 
     static SKBitmap ToBitmap(RgbImage img)
     {
-        int plane = img.Width * img.Height;
         var bitmap = new SKBitmap(new SKImageInfo(img.Width, img.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul));
-        var px = new byte[4 * plane];
-        for (int i = 0; i < plane; i++)
-        {
-            px[4 * i] = To8(img.Data[i]);
-            px[4 * i + 1] = To8(img.Data[plane + i]);
-            px[4 * i + 2] = To8(img.Data[2 * plane + i]);
-            px[4 * i + 3] = 255;
-        }
-        System.Runtime.InteropServices.Marshal.Copy(px, 0, bitmap.GetPixels(), px.Length);
+        ImageFile.ToRgba8888(img, bitmap.GetPixelSpan());
         return bitmap;
     }
 
@@ -70,6 +61,4 @@ public static class ContactSheet
         }
         return img;
     }
-
-    static byte To8(float v) => (byte)Math.Round(Math.Clamp(v, 0f, 1f) * 255f, MidpointRounding.ToEven);
 }

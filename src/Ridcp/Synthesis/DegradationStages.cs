@@ -81,15 +81,6 @@ public static class DegradationStages
 
     static float Clip01(float v) => v < 0f ? 0f : v > 1f ? 1f : v;
 
-    /// <summary>The official single2uint: clip to [0,1], ×255, round half to even (np.round), as bytes; in float32
-    /// arithmetic as numpy does for a float32 array (the official image is float32 unless γ made it float64).</summary>
-    internal static byte To8(float v)
-    {
-        if (!(v > 0f)) return 0; // also NaN
-        if (v >= 1f) return 255;
-        return (byte)MathF.Round(v * 255f, MidpointRounding.ToEven);
-    }
-
     /// <summary>Transmission from a map normalised to [0,1]: t = exp(−2β(1 − d)) for inverse depth (the official
     /// formula, near is large), t = exp(−2β·d) for depth (far is large).</summary>
     public static float[] Transmission(float[] normalisedDepth, double beta, DepthKind kind)
@@ -136,11 +127,7 @@ public static class DegradationStages
         int w = image.Width, h = image.Height, plane = w * h;
         var d = image.Data;
         var info = new SKImageInfo(w, h, SKColorType.Rgba8888, SKAlphaType.Opaque);
-        for (int i = 0; i < plane; i++)
-        {
-            rgba[4 * i] = To8(d[i]); rgba[4 * i + 1] = To8(d[plane + i]);
-            rgba[4 * i + 2] = To8(d[2 * plane + i]); rgba[4 * i + 3] = 255;
-        }
+        ImageFile.ToRgba8888(image, rgba); // the official single2uint: clip, x255 in float32, round half to even
         fixed (byte* p = rgba)
         {
             SKData encoded;

@@ -72,14 +72,8 @@ public static class SynthesisBenchmark
 
     static SKData EncodePng(RgbImage img)
     {
-        int plane = img.Width * img.Height;
         using var bitmap = new SKBitmap(new SKImageInfo(img.Width, img.Height, SKColorType.Rgba8888, SKAlphaType.Opaque));
-        var px = bitmap.GetPixelSpan();
-        for (int i = 0; i < plane; i++)
-        {
-            px[4 * i] = ImageFile.To8(img.Data[i]); px[4 * i + 1] = ImageFile.To8(img.Data[plane + i]);
-            px[4 * i + 2] = ImageFile.To8(img.Data[2 * plane + i]); px[4 * i + 3] = 255;
-        }
+        ImageFile.ToRgba8888(img, bitmap.GetPixelSpan());
         return bitmap.Encode(SKEncodedImageFormat.Png, 100);
     }
 
