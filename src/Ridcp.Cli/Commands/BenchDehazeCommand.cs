@@ -53,7 +53,7 @@ public static class BenchDehazeCommand
                     process.Refresh();
                     double user = (process.UserProcessorTime - user0).TotalSeconds, sys = (process.PrivilegedProcessorTime - sys0).TotalSeconds;
                     cpuTimes.Add(user + sys);
-                    o.WriteLine($"run {i + 1}{(i == 0 ? " (first)" : "")}: wall {S(times[^1])} s, CPU {S(user + sys)} s (user {S(user)} s, system {S(sys)} s), load average {LoadAverage()}");
+                    o.WriteLine($"run {i + 1}{(i == 0 ? " (first)" : "")}: wall {S(times[^1])} s, CPU {S(user + sys)} s (user {S(user)} s, system {S(sys)} s), load average {MachineLoad.OneMinute()}");
                 }
                 var timed = n > 0 ? times.Skip(1).ToList() : times;
                 var timedCpu = n > 0 ? cpuTimes.Skip(1).ToList() : cpuTimes;
@@ -100,14 +100,6 @@ public static class BenchDehazeCommand
     }
 
     static string S(double seconds) => seconds.ToString("0.00", CultureInfo.InvariantCulture);
-
-    /// <summary>The 1-minute load average (Linux), to judge how much the machine's other work inflated wall time.</summary>
-    static string LoadAverage()
-    {
-        try { return File.ReadAllText("/proc/loadavg").Split(' ')[0]; }
-        catch (IOException) { return "n/a"; }
-        catch (UnauthorizedAccessException) { return "n/a"; }
-    }
 
     static string Mb(long? bytes) => bytes is long b ? $"{(b / 1048576.0).ToString("0", CultureInfo.InvariantCulture)} MiB" : "n/a (no /proc/self/status)";
 }

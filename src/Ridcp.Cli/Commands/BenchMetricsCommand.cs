@@ -36,19 +36,12 @@ public static class BenchMetricsCommand
 #if DEBUG
             stdout.WriteLine("note: debug build, figures not representative (use dotnet run -c Release)");
 #endif
-            stdout.WriteLine($"image {results[0].Megapixels.ToString("F3", inv)} MP, {results[0].Runs} runs, threads {(parse.GetValue(threads) < 0 ? "all" : parse.GetValue(threads).ToString(inv))} of {Environment.ProcessorCount} cores, load {LoadAverage()}");
+            stdout.WriteLine($"image {results[0].Megapixels.ToString("F3", inv)} MP, {results[0].Runs} runs, threads {(parse.GetValue(threads) < 0 ? "all" : parse.GetValue(threads).ToString(inv))} of {Environment.ProcessorCount} cores, load {MachineLoad.OneMinute()}");
             stdout.WriteLine("metric     wall s/MP   cpu s/MP");
             foreach (var r in results)
                 stdout.WriteLine($"{r.Metric,-9} {r.WallSecondsPerMp.ToString("F4", inv),10} {r.CpuSecondsPerMp.ToString("F4", inv),10}");
             return ExitCodes.Ok;
         });
         return cmd;
-    }
-
-    /// <summary>The 1-minute load average (Linux), so that figures from a busy machine can be recognised.</summary>
-    static string LoadAverage()
-    {
-        try { return File.ReadAllText("/proc/loadavg").Split(' ')[0]; }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return "n/a"; }
     }
 }
