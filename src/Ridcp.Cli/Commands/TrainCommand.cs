@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Ridcp.Core;
 using Ridcp.Training;
 using Ridcp.Training.Config;
 using Spectre.Console;
@@ -94,13 +95,14 @@ public static class TrainCommand
         var small = new Option<string?>("--small-config") { Description = "The small config to time (default configs/vqgan-small.yml and configs/ridcp-small.yml next to the repo)" };
         var threads = new Option<int>("--threads") { Description = "torch threads (0 = default)", DefaultValueFactory = _ => 0 };
         var officialOpt = new Option<bool>("--skip-official") { Description = "Skip the official-size runs (slow on CPU)" };
-        var cmd = new Command("train", "Seconds per training iteration of each stage: official size (batch 1, 256x256, CPU) and the small configs");
-        foreach (var o in new Option[] { iters, small, threads, officialOpt, Verbose }) cmd.Options.Add(o);
+        var device = new Option<string>("--device") { Description = "cpu or cuda[:N] (needs a CUDA TorchSharp build)", DefaultValueFactory = _ => "cpu" };
+        var cmd = new Command("train", "Seconds per training iteration of each stage: official size (batch 1, 256x256) and the small configs, on the CPU or --device");
+        foreach (var o in new Option[] { iters, small, threads, officialOpt, device, Verbose }) cmd.Options.Add(o);
         cmd.SetAction(r =>
         {
             try
             {
-                foreach (var line in TrainBenchmark.Run(r.GetValue(iters), r.GetValue(threads), !r.GetValue(officialOpt), r.GetValue(small)))
+                foreach (var line in TrainBenchmark.Run(r.GetValue(iters), r.GetValue(threads), !r.GetValue(officialOpt), r.GetValue(small), Devices.Parse(r.GetValue(device))))
                     r.InvocationConfiguration.Output.WriteLine(line);
                 return ExitCodes.Ok;
             }

@@ -79,12 +79,16 @@ public static class TorchNative
     {
         string baseDir = AppContext.BaseDirectory;
         string torchDir = Path.GetDirectoryName(typeof(torch).Assembly.Location) ?? baseDir;
-        foreach (var d in new[] { Path.Combine(baseDir, "runtimes", "linux-x64", "native"), baseDir,
-                     Path.Combine(torchDir, "runtimes", "linux-x64", "native"), torchDir })
-        {
-            var p = Path.Combine(d, FileName);
-            if (File.Exists(p) && File.Exists(Path.Combine(d, "libtorch_cpu.so"))) return p;
-        }
+        var dirs = new[] { Path.Combine(baseDir, "runtimes", "linux-x64", "native"), baseDir,
+                     Path.Combine(torchDir, "runtimes", "linux-x64", "native"), torchDir };
+        // Prefer the folder that also holds libtorch (the NuGet layout); else a lone LibTorchSharp whose libtorch
+        // comes from the loader's search path (LD_LIBRARY_PATH at a Python install of PyTorch, for instance).
+        foreach (bool needLibtorch in new[] { true, false })
+            foreach (var d in dirs)
+            {
+                var p = Path.Combine(d, FileName);
+                if (File.Exists(p) && (!needLibtorch || File.Exists(Path.Combine(d, "libtorch_cpu.so")))) return p;
+            }
         return null;
     }
 

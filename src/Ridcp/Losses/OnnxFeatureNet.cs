@@ -68,6 +68,34 @@ public sealed class OnnxFeatureNet : nn.Module<Tensor, Tensor[]>
         return taps.ToArray();
     }
 
+    /// <summary>A copy that computes only the first <paramref name="tapCount"/> taps: the ops after the last kept tap
+    /// and their convs are dropped (for ResNet18 with 3 of 5 taps: a quarter of the parameters, a third less work).</summary>
+    public OnnxFeatureNet Truncated(int tapCount)
+    {
+        if (tapCount < 1 || tapCount > desc.Taps.Count)
+            throw new ArgumentOutOfRangeException(nameof(tapCount), $"1..{desc.Taps.Count}");
+        var taps = desc.Taps.Take(tapCount).ToList();
+        int last = desc.Ops.FindIndex(o => o.Output == taps[^1]);
+        var ops = new List<Op>();
+        var shapes = new List<long[]>();
+        var keptConvs = new List<int>();
+        foreach (var op in desc.Ops.Take(last + 1))
+        {
+            if (op.Kind != "Conv") { ops.Add(op); continue; }
+            ops.Add(op with { Index = shapes.Count });
+            shapes.Add(desc.ConvShapes[op.Index]);
+            keptConvs.Add(op.Index);
+        }
+        var net = new OnnxFeatureNet(new Description(ops, shapes, desc.Input, taps, desc.MeanBgr));
+        using (no_grad())
+            for (int i = 0; i < keptConvs.Count; i++)
+            {
+                net.convs[i].weight!.copy_(convs[keptConvs[i]].weight!);
+                net.convs[i].bias!.copy_(convs[keptConvs[i]].bias!);
+            }
+        return net;
+    }
+
     private Tensor ConvForward(Op op, Tensor x)
     {
         var p = op.Pads;

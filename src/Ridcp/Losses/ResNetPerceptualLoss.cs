@@ -30,7 +30,9 @@ public sealed class ResNetPerceptualLoss : IPerceptualLoss
     public static ResNetPerceptualLoss Create(int layers = 5)
     {
         var (net, source) = ResNet18Weights.Load();
-        return new ResNetPerceptualLoss(net, source, layers);
+        if (layers >= net.Taps.Count) return new ResNetPerceptualLoss(net, source, layers);
+        // Only the first taps are compared: drop the deeper stages instead of computing and discarding them.
+        using (net) return new ResNetPerceptualLoss(net.Truncated(Math.Max(layers, 1)), source, layers);
     }
 
     public Tensor Forward(Tensor pred, Tensor target)

@@ -9,22 +9,23 @@ namespace Ridcp.Training;
 
 /// <summary>`ridcp bench train`: seconds per training iteration (generator + discriminator step, losses included) of
 /// each stage, at official size (batch 1, 256x256 crops, official nets, ResNet18 perceptual loss) and for the small
-/// configs. Inputs are random tensors of the crop size, so the figure is the model step alone; the data pipeline
+/// configs, on the CPU or a CUDA device. Inputs are random tensors of the crop size, so the figure is the model step alone; the data pipeline
 /// runs on background threads during training.</summary>
 public static class TrainBenchmark
 {
-    public static IEnumerable<string> Run(int iterations, int threads, bool official, string? smallConfigDir)
+    public static IEnumerable<string> Run(int iterations, int threads, bool official, string? smallConfigDir, Device? device = null)
     {
         if (iterations < 1) throw new ArgumentException("--iterations must be >= 1");
+        device ??= CPU;
         if (threads > 0) set_num_threads(threads);
-        yield return $"torch threads: {get_num_threads()}, {iterations} timed iteration(s) after one warm-up, CPU";
+        yield return $"torch threads: {get_num_threads()}, {iterations} timed iteration(s) after one warm-up, device {device}";
         if (official)
         {
             var o1 = new TrainOptions { Stage = TrainStage.Vqgan, Data = new DataOptions { GtSize = 256, BatchSize = 1 } };
-            yield return Line("stage 1 vqgan, official size", Time(o1, VQWeightDehazeNetOptions.OfficialHq, iterations));
+            yield return Line("stage 1 vqgan, official size", Time(o1, VQWeightDehazeNetOptions.OfficialHq, iterations, device));
             var o2 = new TrainOptions { Stage = TrainStage.Ridcp, Data = new DataOptions { GtSize = 256, BatchSize = 1 }, NetworkD = new DiscriminatorOptions { NumInCh = 512 },
                                         FrozenModuleKeywords = ["quantize", "decoder_group", "after_quant_group", "out_conv"] };
-            yield return Line("stage 2 ridcp, official size", Time(o2, VQWeightDehazeNetOptions.OfficialHq with { LqStage = true }, iterations));
+            yield return Line("stage 2 ridcp, official size", Time(o2, VQWeightDehazeNetOptions.OfficialHq with { LqStage = true }, iterations, device));
         }
         string dir = smallConfigDir ?? FindConfigs() ?? throw new DirectoryNotFoundException("configs/ with vqgan-small.yml not found; pass --small-config DIR");
         foreach (var (stage, file) in new[] { (TrainStage.Vqgan, "vqgan-small.yml"), (TrainStage.Ridcp, "ridcp-small.yml") })
@@ -32,7 +33,7 @@ public static class TrainBenchmark
             var path = Path.Combine(dir, file);
             var o = TrainOptionsLoader.Load(path, stage, dataRootOverride: Path.GetTempPath());
             var netOpts = VQWeightDehazeNetOptions.FromDictionary(o.NetworkG.ToDictionary(k => k.Key, k => (object?)k.Value));
-            yield return Line($"stage {(stage == TrainStage.Vqgan ? "1 vqgan" : "2 ridcp")}, {file} (batch {o.Data.BatchSize}, {o.Data.GtSize}px)", Time(o, netOpts, iterations));
+            yield return Line($"stage {(stage == TrainStage.Vqgan ? "1 vqgan" : "2 ridcp")}, {file} (batch {o.Data.BatchSize}, {o.Data.GtSize}px)", Time(o, netOpts, iterations, device));
         }
     }
 
@@ -47,14 +48,15 @@ public static class TrainBenchmark
     }
 
     /// <summary>Mean wall and process-CPU seconds of <paramref name="iterations"/> iterations after one warm-up.</summary>
-    public static (double Wall, double Cpu) Time(TrainOptions o, VQWeightDehazeNetOptions netOpts, int iterations)
+    public static (double Wall, double Cpu) Time(TrainOptions o, VQWeightDehazeNetOptions netOpts, int iterations, Device? device = null)
     {
+        device ??= CPU;
         manual_seed(0);
         var perceptual = TrainingService.MakePerceptual(o);
         var empty = new List<(string, RgbImage, RgbImage)>();
         using GanTrainerBase model = o.Stage == TrainStage.Vqgan
-            ? new VqganTrainer(o, CPU, new VQWeightDehazeNet(netOpts with { LqStage = false }), perceptual, empty)
-            : new RidcpTrainer(o, CPU, new VQWeightDehazeNet(netOpts with { LqStage = true }), new VQWeightDehazeNet(netOpts with { LqStage = false }),
+            ? new VqganTrainer(o, device, new VQWeightDehazeNet(netOpts with { LqStage = false }), perceptual, empty)
+            : new RidcpTrainer(o, device, new VQWeightDehazeNet(netOpts with { LqStage = true }), new VQWeightDehazeNet(netOpts with { LqStage = false }),
                                "random stage-1 weights", perceptual, empty);
         int s = o.Data.GtSize, b = o.Data.BatchSize;
         double total = 0, cpu = 0;
@@ -66,6 +68,8 @@ public static class TrainBenchmark
             var cpu0 = proc.TotalProcessorTime;
             var sw = Stopwatch.StartNew();
             model.OptimizeParameters(i + 1, batch);
+            // CUDA kernels run asynchronously: wait for them, or the figure is only the launch time.
+            if (device.type == TorchSharp.DeviceType.CUDA) cuda.synchronize(device);
             proc.Refresh();
             if (i > 0) { total += sw.Elapsed.TotalSeconds; cpu += (proc.TotalProcessorTime - cpu0).TotalSeconds; }
         }

@@ -55,4 +55,25 @@ public class ResNetPerceptualLossTests
         Assert.True(p.grad!.abs().sum().item<float>() > 0);
         Assert.Contains("ResNet18", loss.Description);
     }
+
+    [Fact]
+    public void Truncated_net_gives_the_same_first_taps_with_fewer_parameters()
+    {
+        using var scope = NewDisposeScope();
+        var (full, _) = ResNet18Weights.Load();
+        using (full)
+        using (var three = full.Truncated(3))
+        {
+            Assert.Equal(3, three.Taps.Count);
+            long Count(OnnxFeatureNet n) => n.parameters().Sum(p => p.numel());
+            Assert.True(Count(three) * 3 < Count(full), $"{Count(three)} of {Count(full)} parameters kept");
+            manual_seed(5);
+            var x = rand(1, 3, 96, 96);
+            Tensor[] a, b;
+            using (no_grad()) { a = full.forward(x); b = three.forward(x); }
+            for (int t = 0; t < 3; t++)
+                Assert.Equal(0.0, (a[t] - b[t]).abs().max().item<float>(), 7); // same ops on the same weights: bit-equal
+            Assert.Throws<ArgumentOutOfRangeException>(() => full.Truncated(6));
+        }
+    }
 }
