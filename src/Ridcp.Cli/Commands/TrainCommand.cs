@@ -12,7 +12,8 @@ public static class TrainCommand
 {
     const string Description = """
         Train RIDCP's two stages. vqgan: the high-quality-prior VQGAN on clear images (FeMaSR's HQ recipe: L1 +
-        perceptual + codebook (beta 0.25) + hinge GAN 0.1 with a U-Net discriminator on images). ridcp: the dehazing
+        perceptual + codebook (beta 0.25) + hinge GAN 0.1 with a U-Net discriminator on images; + the VGG19 semantic
+        loss 0.1 with --vgg-weights). ridcp: the dehazing
         network (options/RIDCP.yml), initialised from a vqgan checkpoint with the codebook, decoder and output conv
         frozen, on hazy crops synthesised on the fly. Writes into RUN_DIR: config.yml (resolved), train.log,
         losses.csv / losses.png, validation.csv, val/ images, checkpoints/iter_N/, and net_g_latest.pth (the newest
@@ -26,21 +27,22 @@ public static class TrainCommand
     static readonly Option<long?> Iterations = new("--iterations") { Description = "Total iterations (overrides train.total_iter)" };
     static readonly Option<string?> Data = new("--data") { Description = "Data root (replaces the config's datasets.data_root)" };
     static readonly Option<string?> HqWeights = new("--hq-weights") { Description = "Stage-1 (vqgan) generator file, for `train ridcp`" };
+    static readonly Option<string?> VggWeights = new("--vgg-weights") { Description = "torchvision VGG19 weights (vgg19-dcbb9e9d.pth, not shipped): turns on the semantic loss of `train vqgan` (semantic_opt, default weight 0.1)" };
     static readonly Option<string> DeviceOpt = new("--device") { Description = "cpu or cuda[:N] (needs a CUDA TorchSharp build)", DefaultValueFactory = _ => "cpu" };
     static readonly Option<bool> Verbose = new("--verbose") { Description = "Stack traces on errors" };
 
     public static Command Create()
     {
         var cmd = new Command("train", Description);
-        cmd.Subcommands.Add(Stage("vqgan", "Stage 1: the high-quality-prior VQGAN on clear images", TrainStage.Vqgan));
+        cmd.Subcommands.Add(Stage("vqgan", "Stage 1: the high-quality-prior VQGAN on clear images", TrainStage.Vqgan, VggWeights));
         cmd.Subcommands.Add(Stage("ridcp", "Stage 2: the dehazing network, from a vqgan checkpoint (--hq-weights)", TrainStage.Ridcp));
         return cmd;
     }
 
-    static Command Stage(string name, string description, TrainStage stage)
+    static Command Stage(string name, string description, TrainStage stage, params Option[] stageOptions)
     {
         var cmd = new Command(name, description);
-        foreach (var o in new Option[] { Config, Out, Resume, Iterations, Data, HqWeights, DeviceOpt, Verbose }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { Config, Out, Resume, Iterations, Data, HqWeights, DeviceOpt, Verbose }.Concat(stageOptions)) cmd.Options.Add(o);
         cmd.SetAction(r => Run(r, stage));
         return cmd;
     }
@@ -55,7 +57,7 @@ public static class TrainCommand
         if (dir is null) return Fail(r, ExitCodes.Usage, new ArgumentException("--out RUN_DIR (or --resume RUN_DIR) is required"), verbose);
         if (resume is null && r.GetValue(Config) is null) return Fail(r, ExitCodes.Usage, new ArgumentException("--config FILE is required"), verbose);
         var req = new TrainRequest(stage, r.GetValue(Config), dir, resume is not null, r.GetValue(Data), r.GetValue(Iterations),
-                                   r.GetValue(HqWeights), r.GetValue(DeviceOpt)!);
+                                   r.GetValue(HqWeights), r.GetValue(DeviceOpt)!, stage == TrainStage.Vqgan ? r.GetValue(VggWeights) : null);
 
         using var cts = new CancellationTokenSource();
         ConsoleCancelEventHandler onCancel = (_, e) =>

@@ -13,15 +13,14 @@ namespace Ridcp.Losses;
 /// linK.model.1.weight, [1,C,1,1]).</summary>
 public sealed class LpipsLoss : nn.Module<Tensor, Tensor, Tensor>, IPerceptualLoss
 {
-    /// <summary>Conv positions of torchvision vgg16.features and the slice ends of LPIPS (relu1_2, relu2_2, relu3_3,
-    /// relu4_3, relu5_3 are after features 3, 8, 15, 22, 29).</summary>
-    private static readonly int[] ConvIndices = [0, 2, 5, 7, 10, 12, 14, 17, 19, 21, 24, 26, 28];
-    private static readonly int[] TapAfterConv = [1, 3, 6, 9, 12];   // index into ConvIndices whose relu ends a slice
-    private static readonly int[] PoolBeforeConv = [2, 4, 7, 10];     // max-pool before these convs
+    /// <summary>All 13 convs of torchvision vgg16.features; the slices of LPIPS end at relu1_2, relu2_2, relu3_3,
+    /// relu4_3, relu5_3 (features 3, 8, 15, 22, 29), i.e. after these convs.</summary>
+    private static readonly IReadOnlyList<TorchvisionVgg.ConvLayer> Layers = TorchvisionVgg.Convs(TorchvisionVgg.Vgg16, 13);
+    private static readonly int[] TapAfterConv = [1, 3, 6, 9, 12];   // index into Layers whose relu ends a slice
     private static readonly int[] Channels = [64, 128, 256, 512, 512];
     private const double NormEps = 1e-10;
 
-    private readonly ModuleList<Conv2d> convs = new();
+    private readonly ModuleList<Conv2d> convs = TorchvisionVgg.BuildConvs(Layers);
     private readonly ModuleList<Conv2d> lins = new();
     private readonly Tensor imagenet_mean, imagenet_std, lpips_shift, lpips_scale;
 
@@ -30,12 +29,8 @@ public sealed class LpipsLoss : nn.Module<Tensor, Tensor, Tensor>, IPerceptualLo
     private LpipsLoss(string description) : base(nameof(LpipsLoss))
     {
         Description = description;
-        int inCh = 3;
-        int[] outCh = [64, 64, 128, 128, 256, 256, 256, 512, 512, 512, 512, 512, 512];
-        foreach (int o in outCh) { convs.Add(nn.Conv2d(inCh, o, 3, padding: 1)); inCh = o; }
         foreach (int c in Channels) lins.Add(nn.Conv2d(c, 1, 1, bias: false));
-        imagenet_mean = tensor(new float[] { 0.485f, 0.456f, 0.406f }, [1, 3, 1, 1]);
-        imagenet_std = tensor(new float[] { 0.229f, 0.224f, 0.225f }, [1, 3, 1, 1]);
+        (imagenet_mean, imagenet_std) = TorchvisionVgg.ImageNetNorm();
         lpips_shift = tensor(new float[] { -0.030f, -0.088f, -0.188f }, [1, 3, 1, 1]);
         lpips_scale = tensor(new float[] { 0.458f, 0.448f, 0.450f }, [1, 3, 1, 1]);
         RegisterComponents();
@@ -49,26 +44,13 @@ public sealed class LpipsLoss : nn.Module<Tensor, Tensor, Tensor>, IPerceptualLo
         try
         {
             using (var vgg = TorchCheckpoint.ReadStateDict(vggPath))
-                for (int i = 0; i < ConvIndices.Length; i++)
-                {
-                    Copy(vgg, $"features.{ConvIndices[i]}.weight", net.convs[i].weight!);
-                    Copy(vgg, $"features.{ConvIndices[i]}.bias", net.convs[i].bias!);
-                }
+                TorchvisionVgg.LoadConvs(vgg, Layers, net.convs, $"VGG16 weights {Path.GetFileName(vggPath)}");
             using (var lin = TorchCheckpoint.ReadStateDict(linPath))
                 for (int k = 0; k < Channels.Length; k++)
-                    Copy(lin, $"lin{k}.model.1.weight", net.lins[k].weight!);
+                    TorchvisionVgg.Copy(lin, $"lin{k}.model.1.weight", net.lins[k].weight!, $"LPIPS heads {Path.GetFileName(linPath)}");
             return net;
         }
         catch { net.Dispose(); throw; }
-    }
-
-    private static void Copy(StateDict sd, string key, Tensor dest)
-    {
-        if (!sd.ContainsKey(key)) throw new InvalidDataException($"{sd.Section}: LPIPS/VGG weights lack '{key}'");
-        var src = sd[key];
-        if (!src.shape.SequenceEqual(dest.shape)) throw new InvalidDataException($"'{key}' has shape [{string.Join(",", src.shape)}], expected [{string.Join(",", dest.shape)}]");
-        using var _ = no_grad();
-        dest.copy_(src);
     }
 
     private List<Tensor> Features(Tensor x01)
@@ -79,7 +61,7 @@ public sealed class LpipsLoss : nn.Module<Tensor, Tensor, Tensor>, IPerceptualLo
         int tap = 0;
         for (int i = 0; i < convs.Count; i++)
         {
-            if (PoolBeforeConv.Contains(i)) x = F.max_pool2d(x, 2, 2);
+            if (Layers[i].PoolBefore) x = F.max_pool2d(x, 2, 2);
             x = F.relu(convs[i].forward(x));
             if (tap < TapAfterConv.Length && TapAfterConv[tap] == i) { taps.Add(x); tap++; }
         }

@@ -8,8 +8,9 @@ namespace Ridcp.Models;
 /// <param name="OutImgResidual">Residual-branch image (residual_conv), the dehazed result of the LQ stage; null
 /// on the HQ stage or without use_residual.</param>
 /// <param name="CodebookLoss">See <see cref="QuantizerOutput.CodebookLoss"/>.</param>
-/// <param name="SemanticLoss">Always null: the VGG semantic loss of the official HQ pre-training
-/// (use_semantic_loss) is not part of this port.</param>
+/// <param name="SemanticLoss">Stage-1 semantic loss (official use_semantic_loss): MSE between conv_semantic(z_quant)
+/// and the VGG19 relu4_4 features of the input, unweighted; null unless the net has use_semantic_loss and the call
+/// passed those features.</param>
 /// <param name="Indices">Code indices int64 [B,1,H/4,W/4] (official indices_list[0]).</param>
 /// <param name="FeatToQuant">before_quant_group output, the features matched against the codebook.</param>
 /// <param name="ZQuant">Straight-through quantised features (feat_to_quant itself without use_quantize).</param>

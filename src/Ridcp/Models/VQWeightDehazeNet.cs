@@ -10,8 +10,8 @@ namespace Ridcp.Models;
 /// residual_conv). Sub-modules carry the PyTorch attribute names, so state-dict keys equal the official ones.</summary>
 /// <remarks>Deviations, on purpose: alpha is per call (the official weight_alpha is sticky); <see cref="Test"/>
 /// returns the VQ-branch image where the official test() returns None (HQ stage); the CHM weight starts at zero
-/// instead of being torch.load()ed from a fixed path inside the constructor; one codebook scale only; no VGG
-/// semantic loss.</remarks>
+/// instead of being torch.load()ed from a fixed path inside the constructor; one codebook scale only. The
+/// stage-1 semantic loss (use_semantic_loss) differs too; see <see cref="SemanticLoss"/>.</remarks>
 public sealed class VQWeightDehazeNet : nn.Module
 {
     // Declaration order = registration order = the official state_dict order.
@@ -23,6 +23,7 @@ public sealed class VQWeightDehazeNet : nn.Module
     private readonly ModuleList<VectorQuantizer> quantize_group;
     private readonly ModuleList<nn.Module<Tensor, Tensor>> before_quant_group;
     private readonly ModuleList<CombineQuantBlock> after_quant_group;
+    private readonly nn.Module<Tensor, Tensor>? conv_semantic;
 
     public VQWeightDehazeNetOptions Options { get; }
 
@@ -52,6 +53,10 @@ public sealed class VQWeightDehazeNet : nn.Module
             new VectorQuantizer(cb.Size, cb.Dim, o.Beta, o.LqStage, o.UseWeight, o.WeightAlpha));
         before_quant_group = new ModuleList<nn.Module<Tensor, Tensor>>(nn.Conv2d(ch[cb.Scale], cb.Dim, 1));
         after_quant_group = new ModuleList<CombineQuantBlock>(new CombineQuantBlock(cb.Dim, 0, ch[cb.Scale]));
+        // Official: Sequential(Conv2d(512, 512, 1, 1, 0), ReLU()), keys conv_semantic.0.weight/bias, registered after
+        // after_quant_group. Its input is the codebook dimension (512 officially, so the same shapes there).
+        if (o.UseSemanticLoss)
+            conv_semantic = nn.Sequential(("0", nn.Conv2d(cb.Dim, SemanticChannels, 1, stride: 1, padding: 0L)), ("1", nn.ReLU()));
         RegisterComponents();
 
         // Tensors made with `new Parameter(...)` or kept as buffers belong to the dispose scope active during
@@ -59,6 +64,9 @@ public sealed class VQWeightDehazeNet : nn.Module
         foreach (var p in parameters()) p.DetachFromDisposeScope();
         foreach (var b in buffers()) b.DetachFromDisposeScope();
     }
+
+    /// <summary>Output channels of conv_semantic: those of VGG19 relu4_4, the features it is compared with.</summary>
+    public const int SemanticChannels = 512;
 
     /// <summary>The vector quantiser (quantize_group.0): codebook, CHM weight, distances.</summary>
     public VectorQuantizer Quantizer => quantize_group[0];
@@ -71,17 +79,22 @@ public sealed class VQWeightDehazeNet : nn.Module
     /// pads). Gradients flow unless the caller is under no_grad.</summary>
     /// <param name="weightAlpha">CHM alpha for this call; null = the options' value (not the last call's).</param>
     /// <param name="gtIndices">HQ code indices [B,1,H/4,W/4] for the LQ training loss.</param>
-    public EncodeDecodeResult EncodeAndDecode(Tensor input, float? weightAlpha = null, Tensor? gtIndices = null)
+    /// <param name="semanticTarget">VGG19 relu4_4 features of <paramref name="input"/> [B,512,h,w] (computed by the
+    /// caller without gradients); with use_semantic_loss, the result's SemanticLoss compares them with
+    /// conv_semantic(z_quant). Null: no semantic loss (official test() switches it off the same way).</param>
+    public EncodeDecodeResult EncodeAndDecode(Tensor input, float? weightAlpha = null, Tensor? gtIndices = null, Tensor? semanticTarget = null)
     {
         if (input.ndim != 4 || input.shape[1] != Options.InChannel)
             throw new ArgumentException($"input must be [B,{Options.InChannel},H,W], got [{string.Join(", ", input.shape)}]");
+        if (semanticTarget is not null && conv_semantic is null)
+            throw new ArgumentException("a semantic target needs a net built with use_semantic_loss");
         using var scope = NewDisposeScope();
         var encFeats = multiscale_encoder.forward(input);
         int codebookScale = Options.CodebookParams[0].Scale;
 
         var x = encFeats;
         var codeDecoderOutput = new List<Tensor>();
-        Tensor? featToQuant = null, zQuant = null, loss = null, indices = null;
+        Tensor? featToQuant = null, zQuant = null, loss = null, indices = null, semanticLoss = null;
         for (int i = 0; i < Options.MaxDepth; i++)
         {
             int curRes = (Options.GtResolution >> Options.MaxDepth) << i;
@@ -90,6 +103,8 @@ public sealed class VQWeightDehazeNet : nn.Module
                 featToQuant = before_quant_group[0].forward(x);
                 var q = Quantizer.Forward(featToQuant, gtIndices, weightAlpha ?? Options.WeightAlpha);
                 (zQuant, loss, indices) = (q.ZQuant, q.CodebookLoss, q.Indices);
+                // Official order: on the quantiser's z_quant, before use_quantize=false swaps in feat_to_quant.
+                if (semanticTarget is not null) semanticLoss = SemanticLoss(zQuant, semanticTarget);
                 if (!Options.UseQuantize) zQuant = featToQuant;
                 x = after_quant_group[0].forward(zQuant);
             }
@@ -106,9 +121,26 @@ public sealed class VQWeightDehazeNet : nn.Module
             outResidual = residual_conv.forward(multiscale_decoder.forward(residualIn, codeDecoderOutput));
         }
 
-        var result = new EncodeDecodeResult(outImg, outResidual, loss!, null, indices!, featToQuant!, zQuant!, encFeats);
-        scope.MoveToOuter(new[] { outImg, outResidual, loss, indices, featToQuant, zQuant, encFeats }.OfType<Tensor>().Distinct());
+        var result = new EncodeDecodeResult(outImg, outResidual, loss!, semanticLoss, indices!, featToQuant!, zQuant!, encFeats);
+        scope.MoveToOuter(new[] { outImg, outResidual, loss, semanticLoss, indices, featToQuant, zQuant, encFeats }.OfType<Tensor>().Distinct());
         return result;
+    }
+
+    /// <summary>Semantic loss of the HQ stage: MSE between conv_semantic(z_quant) [B,512,H/s,W/s] and the VGG19 relu4_4
+    /// features of the input (official encode_and_decode: F.mse_loss(self.conv_semantic(z_quant), vgg_feat), one
+    /// term per codebook scale, summed; RIDCP has one scale).</summary>
+    /// <remarks>Deviation: relu4_4 is at 1/8 of the image, the RIDCP codebook at 1/4 (scale 64 of 256), so the two
+    /// grids differ by 2x there and the official F.mse_loss cannot broadcast them (FeMaSR, whose codebook sits at
+    /// scale 32 = 1/8, never meets this). The target is resized bilinearly to the latent grid when the sizes differ;
+    /// at equal sizes it is used as is.</remarks>
+    private Tensor SemanticLoss(Tensor zQuant, Tensor target)
+    {
+        var pred = conv_semantic!.forward(zQuant);
+        if (target.ndim != 4 || target.shape[0] != pred.shape[0] || target.shape[1] != pred.shape[1])
+            throw new ArgumentException($"semantic target must be [{pred.shape[0]},{SemanticChannels},h,w], got [{string.Join(", ", target.shape)}]");
+        if (target.shape[2] != pred.shape[2] || target.shape[3] != pred.shape[3])
+            target = nn.functional.interpolate(target, size: [pred.shape[2], pred.shape[3]], mode: InterpolationMode.Bilinear, align_corners: false);
+        return nn.functional.mse_loss(pred, target.detach());
     }
 
     /// <summary>Official test(input, weight_alpha): mirror-pads to the next multiple of 32 (always growing, README

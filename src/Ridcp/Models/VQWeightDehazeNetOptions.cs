@@ -27,6 +27,9 @@ public sealed record VQWeightDehazeNetOptions
     public string NormType { get; init; } = "gn";
     public string ActType { get; init; } = "silu";
     public bool UseQuantize { get; init; } = true;
+    /// <summary>Stage-1 semantic loss (official use_semantic_loss): adds conv_semantic, which maps the quantised
+    /// features to VGG19 relu4_4 (512 channels). Off by default, so official checkpoints keep exactly their keys.</summary>
+    public bool UseSemanticLoss { get; init; }
     public bool UseResidual { get; init; } = true;
     public bool OnlyResidual { get; init; }
     /// <summary>Controllable high-quality prior matching (CHM): distances times exp(alpha * w).</summary>
@@ -96,7 +99,15 @@ public sealed record VQWeightDehazeNetOptions
 
     /// <summary>Flat form for checkpoints: values are string, int, float, bool or int[]. codebook_params is
     /// flattened row by row ([scale, size, dim, ...]), channel_query_dict as [resolution, channels, ...] pairs.</summary>
-    public Dictionary<string, object> ToDictionary() => new()
+    /// <remarks>use_semantic_loss is written only when true, so files of nets without it are unchanged.</remarks>
+    public Dictionary<string, object> ToDictionary()
+    {
+        var d = Core();
+        if (UseSemanticLoss) d["use_semantic_loss"] = true;
+        return d;
+    }
+
+    private Dictionary<string, object> Core() => new()
     {
         ["in_channel"] = InChannel,
         ["codebook_params"] = CodebookParams.SelectMany(c => new[] { c.Scale, c.Size, c.Dim }).ToArray(),
@@ -138,6 +149,7 @@ public sealed record VQWeightDehazeNetOptions
                 "norm_type" => o with { NormType = AsString(key, value) },
                 "act_type" => o with { ActType = AsString(key, value) },
                 "use_quantize" => o with { UseQuantize = AsBool(key, value) },
+                "use_semantic_loss" => o with { UseSemanticLoss = AsBool(key, value) },
                 "use_residual" => o with { UseResidual = AsBool(key, value) },
                 "only_residual" => o with { OnlyResidual = AsBool(key, value) },
                 "use_weight" => o with { UseWeight = AsBool(key, value) },
@@ -222,7 +234,7 @@ public sealed record VQWeightDehazeNetOptions
     public bool Equals(VQWeightDehazeNetOptions? other) =>
         other is not null && InChannel == other.InChannel && CodebookParams.SequenceEqual(other.CodebookParams)
         && GtResolution == other.GtResolution && LqStage == other.LqStage && NormType == other.NormType
-        && ActType == other.ActType && UseQuantize == other.UseQuantize && UseResidual == other.UseResidual
+        && ActType == other.ActType && UseQuantize == other.UseQuantize && UseSemanticLoss == other.UseSemanticLoss && UseResidual == other.UseResidual
         && OnlyResidual == other.OnlyResidual && UseWeight == other.UseWeight && UseWarp == other.UseWarp
         && WeightAlpha.Equals(other.WeightAlpha) && Beta.Equals(other.Beta)
         && ChannelQueryDict.OrderBy(p => p.Key).SequenceEqual(other.ChannelQueryDict.OrderBy(p => p.Key))

@@ -67,13 +67,23 @@ public abstract class GanTrainerBase : ITrainerModel
     /// one Adam step of G; then, on iterations that update D, one step of D on <paramref name="dReal"/> vs the detached
     /// <paramref name="dFake"/>. Stage 1 passes images to D, stage 2 the 512-channel features.
     /// </summary>
+    /// <param name="semanticLoss">Stage 1 with the semantic loss: the net's unweighted semantic MSE; it enters the
+    /// total with semantic_opt.loss_weight as a term of its own, logged after l_codebook (official
+    /// dehaze_vq_model.py optimize_parameters order), not folded into the codebook loss.</param>
     protected void GeneratorThenDiscriminator(long iter, Tensor codebookLoss, Tensor output, Tensor gt,
-                                              Tensor dReal, Tensor dFake, Dictionary<string, double> losses)
+                                              Tensor dReal, Tensor dFake, Dictionary<string, double> losses,
+                                              Tensor? semanticLoss = null)
     {
         Tensor total = zeros(1, device: device).squeeze();
         var lCodebook = codebookLoss.mean() * opt.Losses.Codebook;
         total = total + lCodebook;
         losses["l_codebook"] = lCodebook.item<float>();
+        if (semanticLoss is not null)
+        {
+            var lSemantic = semanticLoss.mean() * opt.Losses.Semantic;
+            total = total + lSemantic;
+            losses["l_semantic"] = lSemantic.item<float>();
+        }
         if (opt.Losses.Pixel != 0)
         {
             var lPix = PixelLoss.L1(output, gt, opt.Losses.Pixel);
@@ -219,9 +229,13 @@ public abstract class GanTrainerBase : ITrainerModel
             $"net_g: VQWeightDehazeNet LQ_stage={netG.Options.LqStage}, {Count(netG, false):N0} parameters ({Count(netG, true):N0} trainable), codebook {netG.Options.CodebookParams[0]}",
             $"net_d: UNetDiscriminatorSN num_in_ch={netD.NumInCh} num_feat={netD.NumFeat}, {Count(netD, false):N0} parameters",
             $"perceptual loss: {(perceptual is null ? "off" : perceptual.Description)} (weight {opt.Losses.Perceptual})",
-            $"losses: pixel L1 {opt.Losses.Pixel}, codebook {opt.Losses.Codebook}, hinge GAN {opt.Losses.Gan}; semantic loss: not implemented",
+            $"losses: pixel L1 {opt.Losses.Pixel}, codebook {opt.Losses.Codebook}, hinge GAN {opt.Losses.Gan}",
+            SemanticDescription,
         ];
     }
+
+    /// <summary>The run log's line about the stage-1 semantic loss.</summary>
+    protected virtual string SemanticDescription => "semantic loss: off (a stage-1 option)";
 
     public virtual void Dispose()
     {

@@ -24,6 +24,7 @@ public static class TrainingService
         string config = req.ConfigPath ?? (req.Resume ? run.Config : throw new ArgumentException("--config is required"));
         var opt = TrainOptionsLoader.Load(config, req.Stage, req.DataRoot, req.Iterations);
         if (req.HqWeights is not null) opt = opt with { PretrainNetworkHq = Path.GetFullPath(req.HqWeights) };
+        (opt, string? semanticNote) = SemanticLossSetup.Resolve(opt, req.VggWeights);
         var device = Ridcp.Core.Devices.Parse(req.Device);
 
         using var model = Build(opt, device, out var trainItems, out var describeData);
@@ -41,6 +42,7 @@ public static class TrainingService
         Log($"config {opt.SourcePath}");
         Log($"data: {data.Describe()}; validation: {describeData}");
         foreach (var line in model.Describe()) Log(line);
+        if (semanticNote is not null) Log(semanticNote);
         if (startIter >= opt.TotalIter)
         {
             Log($"nothing to do: the run already reached {startIter} iterations (raise --iterations)");
@@ -65,7 +67,9 @@ public static class TrainingService
                 var valSet = val.Select(e => { var img = CentreCrop(ImageCache.ToImage(e), opt.Data.ValSize); return (e.Name, img, img); }).ToList();
                 describeVal = $"{valSet.Count} held-out clear images ({string.Join(", ", val.Select(v => v.Name))}), centre {opt.Data.ValSize}px";
                 var hqOpts = VQWeightDehazeNetOptions.FromDictionary(opt.NetworkG.ToDictionary(k => k.Key, k => (object?)k.Value)) with { LqStage = false };
-                return new VqganTrainer(opt, device, new VQWeightDehazeNet(hqOpts), perceptual, valSet);
+                var vgg = hqOpts.UseSemanticLoss ? LoadSemanticVgg(opt) : null;
+                try { return new VqganTrainer(opt, device, new VQWeightDehazeNet(hqOpts), perceptual, valSet, vgg); }
+                catch { vgg?.Dispose(); throw; }
             }
             else
             {
@@ -87,7 +91,9 @@ public static class TrainingService
                     if (stored is not null && !SameHqArchitecture(stored, hqOpts))
                         throw new ArgumentException($"{hqPath} holds a stage-1 net with other sizes than network_g of the config (codebook {stored.CodebookParams[0]}, channels {string.Join("/", stored.ChannelQueryDict.Values)})");
                 }
-                var netHq = new VQWeightDehazeNet(hqOpts);
+                // The stage-1 file may carry conv_semantic (trained with the semantic loss): the frozen copy takes it
+                // too so that it loads strictly; the LQ net has no use for it (the non-strict load skips it).
+                var netHq = new VQWeightDehazeNet(hqOpts with { UseSemanticLoss = StoredUsesSemanticLoss(hqPath) });
                 NetworkFiles.LoadParams(hqPath, netHq, strict: true);
                 var netG = new VQWeightDehazeNet(lqOpts);
                 // Official: load_network(net_g, pretrain_network_hq, strict=False); the LQ-only modules keep their init.
@@ -101,6 +107,15 @@ public static class TrainingService
             perceptual?.Dispose();
             throw;
         }
+    }
+
+    private static Vgg19Features LoadSemanticVgg(TrainOptions opt) =>
+        Vgg19Features.Load(opt.PretrainNetworkVgg ?? throw new ArgumentException("network_g.use_semantic_loss needs VGG19 weights: --vgg-weights FILE (or path.pretrain_network_vgg)"));
+
+    private static bool StoredUsesSemanticLoss(string path)
+    {
+        using var ck = TorchCheckpoint.Load(path);
+        return NetworkFiles.ReadArch(ck)?.UseSemanticLoss ?? false;
     }
 
     private static bool SameHqArchitecture(VQWeightDehazeNetOptions a, VQWeightDehazeNetOptions b) =>

@@ -3,6 +3,7 @@ using Ridcp.Losses;
 using Ridcp.Models;
 using Ridcp.Training.Config;
 using Ridcp.Training.Data;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Ridcp.Training;
@@ -13,7 +14,10 @@ namespace Ridcp.Training;
 /// + w_per * perceptual(out, gt) + w_gan * (-mean D(out)); Adam step; then D step with hinge losses on D(gt) (real)
 /// and D(out.detach()) (fake). codebook_loss = ||sg[z_q] - z||^2 * beta + ||z_q - sg[z]||^2 (VectorQuantizer).
 /// Optional (off by default, not in the official recipe): dead-code re-initialisation — codes unused by the
-/// training batches since the last check are overwritten with random encoder outputs of the current batch.</summary>
+/// training batches since the last check are overwritten with random encoder outputs of the current batch.
+/// Optional semantic loss (official use_semantic_loss / semantic_opt, FeMaSR HQ recipe weight 0.1), with torchvision
+/// VGG19 weights from the user: + w_sem * MSE(conv_semantic(z_q), VGG19 relu4_4(gt)), the VGG features taken
+/// without gradients (see <see cref="VQWeightDehazeNet"/> for the grid-size deviation).</summary>
 public sealed class VqganTrainer : GanTrainerBase
 {
     public long CodesReinitialised { get; private set; }
@@ -21,12 +25,19 @@ public sealed class VqganTrainer : GanTrainerBase
     /// <summary>Usage of the last window closed by a dead-code check (reported when validation falls right after one).</summary>
     private readonly CodebookUsage lastWindow;
 
+    /// <summary>Frozen VGG19 up to relu4_4 for the semantic loss; null when it is off.</summary>
+    private readonly Vgg19Features? semanticVgg;
+
     public VqganTrainer(TrainOptions opt, Device device, VQWeightDehazeNet netG, IPerceptualLoss? perceptual,
-                        List<(string Name, RgbImage Gt, RgbImage Input)> valSet)
+                        List<(string Name, RgbImage Gt, RgbImage Input)> valSet, Vgg19Features? semanticVgg = null)
         : base(opt, device, netG, perceptual, valSet)
     {
         if (netG.Options.LqStage) throw new ArgumentException("stage 1 trains the HQ network (LQ_stage false)");
+        if (netG.Options.UseSemanticLoss != (semanticVgg is not null))
+            throw new ArgumentException(semanticVgg is null ? "use_semantic_loss needs the VGG19 feature extractor" : "VGG19 features given to a net without use_semantic_loss");
         lastWindow = new CodebookUsage(trainUsage.Codes);
+        this.semanticVgg = semanticVgg;
+        semanticVgg?.to(device);
     }
 
     public override IReadOnlyDictionary<string, double> OptimizeParameters(long iter, TrainBatch batch)
@@ -35,11 +46,14 @@ public sealed class VqganTrainer : GanTrainerBase
         var gt = batch.Gt.to(device);
         var losses = new Dictionary<string, double>();
 
-        using var r = netG.EncodeAndDecode(gt);
+        Tensor? vggFeat = null;
+        if (semanticVgg is not null)
+            using (no_grad()) vggFeat = semanticVgg.forward(gt);
+        using var r = netG.EncodeAndDecode(gt, semanticTarget: vggFeat);
         var output = r.OutImg;
         trainUsage.Add(r.Indices);
 
-        GeneratorThenDiscriminator(iter, r.CodebookLoss, output, gt, gt, output, losses);
+        GeneratorThenDiscriminator(iter, r.CodebookLoss, output, gt, gt, output, losses, r.SemanticLoss);
 
         if (opt.DeadCodes.Enabled && iter % opt.DeadCodes.Every == 0)
             losses["codes_reinit"] = ReinitDeadCodes(r.FeatToQuant, iter);
@@ -63,6 +77,16 @@ public sealed class VqganTrainer : GanTrainerBase
             codebook[code].copy_(z[rng.Next((int)z.shape[0])]);
         CodesReinitialised += dead.Length;
         return dead.Length;
+    }
+
+    protected override string SemanticDescription => semanticVgg is null
+        ? "semantic loss: off (no VGG19 weights given; --vgg-weights FILE or path.pretrain_network_vgg turns it on)"
+        : $"semantic loss: on, VGG19 relu4_4 from {semanticVgg.Source}, weight {opt.Losses.Semantic}";
+
+    public override void Dispose()
+    {
+        base.Dispose();
+        semanticVgg?.Dispose();
     }
 
     public override void Save(string dir)

@@ -20,6 +20,9 @@ public sealed record TrainOptions
     public DiscriminatorOptions NetworkD { get; init; } = new();
     /// <summary>path.pretrain_network_hq: the stage-1 checkpoint (stage 2 only; --hq-weights overrides).</summary>
     public string? PretrainNetworkHq { get; init; }
+    /// <summary>path.pretrain_network_vgg: torchvision's VGG19 weights (vgg19-dcbb9e9d.pth) for the stage-1 semantic
+    /// loss (--vgg-weights overrides). The official code reads a fixed path (basicsr vgg_arch.py VGG_PRETRAIN_PATH).</summary>
+    public string? PretrainNetworkVgg { get; init; }
     public OptimOptions OptimG { get; init; } = new() { Lr = 1e-4 };
     public OptimOptions OptimD { get; init; } = new() { Lr = 4e-4 };
     /// <summary>scheduler (MultiStepLR): lr * gamma^(number of milestones passed).</summary>
@@ -83,13 +86,15 @@ public sealed record OptimOptions
     public double WeightDecay { get; init; }
 }
 
-/// <summary>Loss weights (pixel_opt, perceptual_opt, gan_opt, codebook_opt) and the perceptual network.</summary>
+/// <summary>Loss weights (pixel_opt, perceptual_opt, gan_opt, codebook_opt, semantic_opt) and the perceptual network.</summary>
 public sealed record LossOptions
 {
     public double Pixel { get; init; } = 1.0;
     public double Perceptual { get; init; } = 1.0;
     public double Gan { get; init; } = 0.1;
     public double Codebook { get; init; } = 1.0;
+    /// <summary>semantic_opt.loss_weight (stage 1, when the semantic loss is on; FeMaSR's HQ recipe: 0.1).</summary>
+    public double Semantic { get; init; } = 0.1;
     /// <summary>perceptual_opt.lpips_vgg / lpips_lin: torchvision VGG16 and LPIPS v0.1 linear heads (PyTorch files);
     /// without both, the ResNet18 fallback is used.</summary>
     public string? LpipsVgg { get; init; }

@@ -5,11 +5,13 @@ namespace Ridcp.Training.Config;
 
 /// <summary>Reads a training options file. Keys follow the official options files where the meaning is the same
 /// (name, manual_seed, datasets.train.{dataroot_gt, dataroot_depth, gt_size, use_resize_crop, use_flip, use_rot,
-/// batch_size_per_gpu, num_worker_per_gpu}, network_g.*, network_d.{num_in_ch, num_feat}, path.pretrain_network_hq,
-/// train.{optim_g, optim_d, scheduler, total_iter, pixel_opt, perceptual_opt, gan_opt, codebook_opt, net_d_iters,
-/// net_d_init_iters}, val.{val_freq, save_img}, logger.{print_freq, save_checkpoint_freq}); our additions are
-/// datasets.data_root, datasets.val.{num_val, val_size, num_img}, train.dead_code_reinit, train.threads,
-/// network_g.{channel_query_dict, swin_*}, perceptual_opt.{lpips_vgg, lpips_lin, layers}.
+/// batch_size_per_gpu, num_worker_per_gpu}, network_g.* (use_semantic_loss included), network_d.{num_in_ch,
+/// num_feat}, path.pretrain_network_hq, train.{optim_g, optim_d, scheduler, total_iter, pixel_opt, perceptual_opt,
+/// gan_opt, codebook_opt, semantic_opt, net_d_iters, net_d_init_iters}, val.{val_freq, save_img},
+/// logger.{print_freq, save_checkpoint_freq}); our additions are datasets.data_root, datasets.val.{num_val,
+/// val_size, num_img}, train.dead_code_reinit, train.threads, network_g.{channel_query_dict, swin_*},
+/// perceptual_opt.{lpips_vgg, lpips_lin, layers}, path.pretrain_network_vgg (the official code has the VGG19 file
+/// at a fixed path).
 /// Relative paths: data_root is relative to the config file (or replaced by --data); dataroot_gt / dataroot_depth
 /// are relative to data_root; other paths relative to the config file.</summary>
 public static class TrainOptionsLoader
@@ -52,6 +54,8 @@ public static class TrainOptionsLoader
                 : value;
         }
         arch["LQ_stage"] = stage == TrainStage.Ridcp;
+        if (stage == TrainStage.Ridcp && arch.GetValueOrDefault("use_semantic_loss") is true)
+            throw new FormatException($"{source}: network_g.use_semantic_loss is a stage-1 (vqgan) option");
         var frozen = (netG.GetValueOrDefault("frozen_module_keywords") as List<object?>)?.Select(x => x?.ToString() ?? "").ToArray()
             ?? (stage == TrainStage.Ridcp ? ["quantize", "decoder_group", "after_quant_group", "out_conv"] : []);
 
@@ -94,6 +98,7 @@ public static class TrainOptionsLoader
                 SkipConnection = Bool(netD, "skip_connection", true),
             },
             PretrainNetworkHq = Rel(Str(path, "pretrain_network_hq")),
+            PretrainNetworkVgg = Rel(Str(path, "pretrain_network_vgg")),
             OptimG = Optim(Map(tr, "optim_g"), 1e-4),
             OptimD = Optim(Map(tr, "optim_d"), 4e-4),
             Milestones = (sched.GetValueOrDefault("milestones") as List<object?>)?.Select(x => System.Convert.ToInt64(x, CultureInfo.InvariantCulture)).ToArray() ?? [],
@@ -105,6 +110,9 @@ public static class TrainOptionsLoader
                 Perceptual = tr.ContainsKey("perceptual_opt") ? Double(perc, "loss_weight", 1.0) : 0,
                 Gan = tr.ContainsKey("gan_opt") ? Double(Map(tr, "gan_opt"), "loss_weight", 0.1) : 0,
                 Codebook = tr.ContainsKey("codebook_opt") ? Double(Map(tr, "codebook_opt"), "loss_weight", 1.0) : 0,
+                // Unlike the other terms, a missing semantic_opt keeps FeMaSR's 0.1: the loss is on only with VGG19
+                // weights, and --vgg-weights alone should be enough to turn it on.
+                Semantic = Double(Map(tr, "semantic_opt"), "loss_weight", 0.1),
                 LpipsVgg = Rel(Str(perc, "lpips_vgg")),
                 LpipsLin = Rel(Str(perc, "lpips_lin")),
                 PerceptualLayers = (int)Long(perc, "layers", 5),
@@ -142,6 +150,7 @@ public static class TrainOptionsLoader
         Need(o.OptimG.Lr > 0 && o.OptimD.Lr > 0, "learning rates must be positive");
         Need(o.Losses.PerceptualLayers is >= 1 and <= 5, "perceptual_opt.layers must be 1..5");
         Need(o.Data.NumVal >= 1, "datasets.val.num_val must be >= 1");
+        Need(o.Losses.Semantic >= 0 && double.IsFinite(o.Losses.Semantic), "semantic_opt.loss_weight must be a finite number >= 0");
         Need(o.Data.MaxSide == 0 || o.Data.MaxSide >= o.Data.GtSize, "max_side must be 0 or at least gt_size");
     }
 
@@ -218,6 +227,7 @@ public static class TrainOptionsLoader
         sb.AppendLine($"  skip_connection: {B(o.NetworkD.SkipConnection)}");
         sb.AppendLine("path:");
         sb.AppendLine($"  pretrain_network_hq: {Q(o.PretrainNetworkHq)}");
+        sb.AppendLine($"  pretrain_network_vgg: {Q(o.PretrainNetworkVgg)}");
         sb.AppendLine("train:");
         foreach (var (name, opt) in new[] { ("optim_g", o.OptimG), ("optim_d", o.OptimD) })
             sb.AppendLine($"  {name}: {{type: Adam, lr: {F(opt.Lr)}, weight_decay: {F(opt.WeightDecay)}, betas: [{F(opt.Beta1)}, {F(opt.Beta2)}]}}");
@@ -227,6 +237,7 @@ public static class TrainOptionsLoader
         sb.AppendLine($"  perceptual_opt: {{loss_weight: {F(o.Losses.Perceptual)}, lpips_vgg: {Q(o.Losses.LpipsVgg)}, lpips_lin: {Q(o.Losses.LpipsLin)}, layers: {o.Losses.PerceptualLayers}}}");
         sb.AppendLine($"  gan_opt: {{type: GANLoss, gan_type: hinge, loss_weight: {F(o.Losses.Gan)}}}");
         sb.AppendLine($"  codebook_opt: {{loss_weight: {F(o.Losses.Codebook)}}}");
+        sb.AppendLine($"  semantic_opt: {{loss_weight: {F(o.Losses.Semantic)}}}");
         sb.AppendLine($"  net_d_iters: {o.NetDIters}");
         sb.AppendLine($"  net_d_init_iters: {o.NetDInitIters}");
         sb.AppendLine($"  dead_code_reinit: {{enabled: {B(o.DeadCodes.Enabled)}, every: {o.DeadCodes.Every}}}");
