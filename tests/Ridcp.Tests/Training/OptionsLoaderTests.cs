@@ -7,7 +7,7 @@ namespace Ridcp.Tests.Training;
 
 public class OptionsLoaderTests
 {
-    private static string ConfigsDir()
+    internal static string ConfigsDir()
     {
         for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
             if (File.Exists(Path.Combine(d.FullName, "configs", "ridcp-official.yml"))) return Path.Combine(d.FullName, "configs");
@@ -80,6 +80,40 @@ public class OptionsLoaderTests
         Assert.Equal(o.NetworkD, again.NetworkD);
         Assert.Equal(VQWeightDehazeNetOptions.FromDictionary(o.NetworkG.ToDictionary(k => k.Key, k => (object?)k.Value)),
                      VQWeightDehazeNetOptions.FromDictionary(again.NetworkG.ToDictionary(k => k.Key, k => (object?)k.Value)));
+    }
+
+    [Fact]
+    public void Semantic_loss_keys_load_resolve_and_survive_the_resolved_yaml()
+    {
+        string dir = TinySetup.TempDir("opts-semantic");
+        var official = TrainOptionsLoader.Load(Path.Combine(ConfigsDir(), "vqgan-official.yml"), TrainStage.Vqgan, dataRootOverride: dir);
+        Assert.Equal(0.1, official.Losses.Semantic);             // FeMaSR semantic_opt.loss_weight
+        Assert.Null(official.PretrainNetworkVgg);                // not shipped: off unless given
+        Assert.False(official.NetworkG.ContainsKey("use_semantic_loss"));
+
+        string cfg = Path.Combine(dir, "s.yml");
+        File.WriteAllText(cfg, """
+            datasets: {train: {dataroot_gt: clear}}
+            network_g: {use_semantic_loss: true}
+            path: {pretrain_network_vgg: w/vgg19.pth}
+            train: {semantic_opt: {loss_weight: 0.25}}
+            """);
+        var o = TrainOptionsLoader.Load(cfg, TrainStage.Vqgan);
+        Assert.Equal(0.25, o.Losses.Semantic);
+        Assert.Equal(Path.Combine(dir, "w", "vgg19.pth"), o.PretrainNetworkVgg);
+        var (resolved, note) = SemanticLossSetup.Resolve(o, null);
+        Assert.Null(note);
+        Assert.True(VQWeightDehazeNetOptions.FromDictionary(resolved.NetworkG.ToDictionary(k => k.Key, k => (object?)k.Value)).UseSemanticLoss);
+
+        string yaml = Path.Combine(dir, "config.yml");
+        File.WriteAllText(yaml, TrainOptionsLoader.ToYaml(resolved));
+        var again = TrainOptionsLoader.Load(yaml, TrainStage.Vqgan);
+        Assert.Equal(resolved.Losses, again.Losses);
+        Assert.Equal(resolved.PretrainNetworkVgg, again.PretrainNetworkVgg);
+        Assert.Equal(true, again.NetworkG["use_semantic_loss"]);
+
+        var e = Assert.Throws<FormatException>(() => TrainOptionsLoader.Load(cfg, TrainStage.Ridcp));
+        Assert.Contains("use_semantic_loss", e.Message);
     }
 
     [Fact]
