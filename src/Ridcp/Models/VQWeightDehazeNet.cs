@@ -132,7 +132,18 @@ public sealed class VQWeightDehazeNet : nn.Module
     /// <remarks>Deviation: relu4_4 is at 1/8 of the image, the RIDCP codebook at 1/4 (scale 64 of 256), so the two
     /// grids differ by 2x there and the official F.mse_loss cannot broadcast them (FeMaSR, whose codebook sits at
     /// scale 32 = 1/8, never meets this). The target is resized bilinearly to the latent grid when the sizes differ;
-    /// at equal sizes it is used as is.</remarks>
+    /// at equal sizes it is used as is.
+    /// Checked in RQ-Wu/RIDCP_dehazing (commit 23c9b04): basicsr/archs/dehaze_vq_weight_arch.py l.403-411 build
+    /// conv_semantic = Sequential(Conv2d(512, 512, 1, 1, 0), ReLU()) and VGGFeatureExtractor(['relu4_4']) with its
+    /// defaults (vgg_arch.py l.78-85: vgg19, use_input_norm=True, range_norm=False, requires_grad=False; the weights
+    /// from a fixed path, l.9); l.419-421 take the VGG features of the net's input (the clear image in stage 1)
+    /// under no_grad; l.451-454 compare conv_semantic(z_quant) right after the quantiser (before use_quantize=false
+    /// swaps in feat_to_quant); l.485 sums the scales; test() (l.563-582) switches it off. The model
+    /// (basicsr/models/dehaze_vq_model.py l.165-170) multiplies it by train.semantic_opt.loss_weight and adds it to
+    /// the generator total as its own term l_semantic, next to (not inside) l_codebook. The weight, 0.1, and
+    /// use_semantic_loss: true come from FeMaSR's options/train_FeMaSR_HQ_pretrain_stage.yml (codebook [32, 1024,
+    /// 512]); RIDCP's options/HQPs_pretrain.yml is empty. Also a deviation: the official net would hold the VGG in
+    /// its state dict (vgg_feat_extractor.*); here it is the trainer's, so generator files carry conv_semantic only.</remarks>
     private Tensor SemanticLoss(Tensor zQuant, Tensor target)
     {
         var pred = conv_semantic!.forward(zQuant);
