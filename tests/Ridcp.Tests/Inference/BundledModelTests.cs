@@ -2,12 +2,14 @@ using Ridcp.Evaluation;
 using Ridcp.Imaging;
 using Ridcp.Inference;
 using Ridcp.Metrics;
+using Ridcp.Synthesis;
 using Xunit;
 
 namespace Ridcp.Tests.Inference;
 
 /// <summary>The model shipped in the repository (models/ridcp-small, issue 6): `ridcp dehaze` without --weights finds
-/// it, and it removes fog from the README's sample photo as FADE measures it.</summary>
+/// it, it removes fog from the README's sample photo as FADE measures it, and it restores a held-out hazy photo
+/// closer to its clear original than the hazy input is.</summary>
 public class BundledModelTests
 {
     const string SampleRelativePath = "samples/hazy-tea-gardens.jpg";
@@ -47,5 +49,29 @@ public class BundledModelTests
         Assert.All(dehazed.Data, v => Assert.True(float.IsFinite(v)));
         double before = Fade.Compute(hazy), after = Fade.Compute(dehazed);
         Assert.True(after < before, $"FADE of the sample: input {before:F4}, bundled model {after:F4} (should drop)");
+    }
+
+    /// <summary>FADE alone is a weak check (a 2-iteration model lowers it too, by darkening). This one needs real
+    /// dehazing: a photo the model never saw in training (skimage's motorcycle, one of the 4 held-out validation
+    /// photos) hazed with its measured disparity at fixed beta 1.0 and airlight 0.8, nothing else, must come back
+    /// closer to the clear photo than the hazy input is. Measured for the shipped model: input 10.9 dB, output
+    /// about 12.8 dB; the threshold of +1 dB leaves room for CPU kernel differences but not for a model that
+    /// only tints or darkens (the 2-iteration model scores below the input).</summary>
+    [Fact]
+    public void The_bundled_model_brings_a_held_out_hazy_photo_closer_to_its_clear_original()
+    {
+        var clear = ImageFile.Read(Fixture.File("synthesis", "motorcycle_small.png"));
+        var depth = DepthMapFile.Read(Fixture.File("synthesis", "motorcycle_small.disparity.npy")).Normalised(DepthKind.Inverse);
+        var fixedHaze = SynthesisOptions.Official with
+        {
+            FixedBeta = 1.0, FixedAirlight = 0.8, GammaProb = 0, NoiseProb = 0, JpegProb = 0, ColorBias = 0,
+        };
+        var hazy = HazeSynthesizer.Synthesize(clear, depth, fixedHaze, seed: 0, sampleIndex: 0).Hazy;
+        using var dehazer = Dehazer.Load(new DehazerOptions { WeightsPath = BundledModel.Resolve(AppContext.BaseDirectory) });
+
+        var dehazed = dehazer.Dehaze(hazy);
+
+        double before = FullReference.Psnr(hazy, clear), after = FullReference.Psnr(dehazed, clear);
+        Assert.True(after > before + 1.0, $"PSNR against the clear photo: hazy input {before:F2} dB, bundled model {after:F2} dB (should gain > 1 dB)");
     }
 }
