@@ -56,6 +56,23 @@ internal static class TinySetup
         return dir;
     }
 
+    /// <summary>A stage-1 run folder setup for CLI tests: 3 small images under ROOT/data/clear and ROOT/c.yml, a
+    /// 10-iteration config with 32 px crops and no perceptual loss. Returns the config path.</summary>
+    public static string CliRunConfig(string root)
+    {
+        ImageFolder(Path.Combine(root, "data", "clear"), count: 3, size: 64);
+        string cfg = Path.Combine(root, "c.yml");
+        File.WriteAllText(cfg, """
+            datasets: {data_root: data, train: {dataroot_gt: clear, gt_size: 32, batch_size_per_gpu: 1}, val: {num_val: 1, val_size: 32}}
+            network_g: {codebook_params: [[64, 32, 32]], channel_query_dict: {64: 32, 128: 32, 256: 32}}
+            network_d: {num_feat: 8}
+            train: {total_iter: 10, perceptual_opt: {loss_weight: 0}, pixel_opt: {loss_weight: 1}, gan_opt: {loss_weight: 0.1}, codebook_opt: {loss_weight: 1}}
+            logger: {save_checkpoint_freq: 100}
+            val: {val_freq: 100}
+            """);
+        return cfg;
+    }
+
     public static string TempDir(string name)
     {
         string d = Path.Combine(Path.GetTempPath(), "ridcp-tests", name + "-" + Guid.NewGuid().ToString("N")[..8]);

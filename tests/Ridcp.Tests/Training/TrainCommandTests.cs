@@ -37,21 +37,41 @@ public class TrainCommandTests
         Assert.Contains("nothing to resume", r.Err);
     }
 
+    /// <summary>--vgg-weights (stage-1 semantic loss): a missing file, a file that is no checkpoint, and a checkpoint
+    /// that is not VGG19 each end the run before training with one error line naming the problem.</summary>
+    [Theory]
+    [InlineData("missing")]
+    [InlineData("corrupt")]
+    [InlineData("wrong checkpoint")]
+    public void Bad_vgg_weights_are_bad_input_on_one_line(string kind)
+    {
+        string dir = TinySetup.TempDir("cli-vgg");
+        string cfg = TinySetup.CliRunConfig(dir);
+        string vgg = Path.Combine(dir, "vgg19.pth");
+        string expected = kind switch
+        {
+            "missing" => "not found",
+            "corrupt" => "not a PyTorch checkpoint",
+            _ => "features.0.weight",
+        };
+        if (kind == "corrupt") File.WriteAllText(vgg, "not a checkpoint");
+        if (kind == "wrong checkpoint") File.Copy(Fixture.File("parity", "ckpt_params_small.pth"), vgg);
+
+        var r = CliRun.Invoke("train", "vqgan", "--config", cfg, "--out", Path.Combine(dir, "run"), "--vgg-weights", vgg);
+
+        Assert.Equal(ExitCodes.BadInput, r.ExitCode);
+        Assert.Single(r.ErrLines);
+        Assert.StartsWith("error: ", r.Err);
+        Assert.Contains(expected, r.Err);
+        Assert.False(File.Exists(Path.Combine(dir, "run", "net_g_latest.pth")));
+    }
+
     /// <summary>Ctrl+C cancels the token; the loop stops after the running iteration and saves a checkpoint of it.</summary>
     [Fact]
     public void Cancelling_saves_a_checkpoint_of_the_last_finished_iteration_and_the_run_resumes()
     {
         string root = TinySetup.TempDir("cancel");
-        TinySetup.ImageFolder(Path.Combine(root, "data", "clear"), count: 3, size: 64);
-        string cfg = Path.Combine(root, "c.yml");
-        File.WriteAllText(cfg, """
-            datasets: {data_root: data, train: {dataroot_gt: clear, gt_size: 32, batch_size_per_gpu: 1}, val: {num_val: 1, val_size: 32}}
-            network_g: {codebook_params: [[64, 32, 32]], channel_query_dict: {64: 32, 128: 32, 256: 32}}
-            network_d: {num_feat: 8}
-            train: {total_iter: 10, perceptual_opt: {loss_weight: 0}, pixel_opt: {loss_weight: 1}, gan_opt: {loss_weight: 0.1}, codebook_opt: {loss_weight: 1}}
-            logger: {save_checkpoint_freq: 100}
-            val: {val_freq: 100}
-            """);
+        string cfg = TinySetup.CliRunConfig(root);
         string run = Path.Combine(root, "run");
         using var cts = new CancellationTokenSource();
         var outcome = TrainingService.Run(new TrainRequest(TrainStage.Vqgan, cfg, run), new CancelAt(2, cts), cts.Token);
