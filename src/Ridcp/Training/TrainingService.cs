@@ -15,19 +15,36 @@ public static class TrainingService
 {
     public static TrainOutcome Run(TrainRequest req, ITrainingProgress progress, CancellationToken ct)
     {
+        bool newFolder = !Directory.Exists(req.OutDir);
         var run = new RunFolder(req.OutDir);
         var existing = run.LatestCheckpoint();
-        if (!req.Resume && existing is not null)
-            throw new ArgumentException($"{run.Root} already holds a run (checkpoint {existing.Value.State.Iter}); use --resume {req.OutDir} or another --out folder");
-        if (req.Resume && existing is null)
-            throw new ArgumentException($"nothing to resume in {run.Root}: no complete checkpoint");
-        string config = req.ConfigPath ?? (req.Resume ? run.Config : throw new ArgumentException("--config is required"));
-        var opt = TrainOptionsLoader.Load(config, req.Stage, req.DataRoot, req.Iterations);
-        if (req.HqWeights is not null) opt = opt with { PretrainNetworkHq = Path.GetFullPath(req.HqWeights) };
-        (opt, string? semanticNote) = SemanticLossSetup.Resolve(opt, req.VggWeights);
-        var device = Ridcp.Core.Devices.Parse(req.Device);
+        TrainOptions opt;
+        string? semanticNote;
+        Device device;
+        GanTrainerBase built;
+        object trainItems;
+        string describeData;
+        try
+        {
+            if (!req.Resume && existing is not null)
+                throw new ArgumentException($"{run.Root} already holds a run (checkpoint {existing.Value.State.Iter}); use --resume {req.OutDir} or another --out folder");
+            if (req.Resume && existing is null)
+                throw new ArgumentException($"nothing to resume in {run.Root}: no complete checkpoint");
+            string config = req.ConfigPath ?? (req.Resume ? run.Config : throw new ArgumentException("--config is required"));
+            opt = TrainOptionsLoader.Load(config, req.Stage, req.DataRoot, req.Iterations);
+            if (req.HqWeights is not null) opt = opt with { PretrainNetworkHq = Path.GetFullPath(req.HqWeights) };
+            (opt, semanticNote) = SemanticLossSetup.Resolve(opt, req.VggWeights);
+            device = Ridcp.Core.Devices.Parse(req.Device);
+            built = Build(opt, device, out trainItems, out describeData);
+        }
+        catch when (newFolder)
+        {
+            // A run that fails before it starts (bad config, weights, data or device) leaves no empty folder behind.
+            RemoveIfEmpty(run.Root);
+            throw;
+        }
 
-        using var model = Build(opt, device, out var trainItems, out var describeData);
+        using var model = built;
         long startIter = 0, startSample = 0;
         if (existing is { } ck && req.Resume)
         {
@@ -49,6 +66,12 @@ public static class TrainingService
             return new TrainOutcome(startIter, false, 0, null);
         }
         return TrainingLoop.Run(model, data, opt, run, startIter, startSample, progress, ct);
+    }
+
+    private static void RemoveIfEmpty(string dir)
+    {
+        try { if (Directory.Exists(dir) && !Directory.EnumerateFileSystemEntries(dir).Any()) Directory.Delete(dir); }
+        catch (IOException) { /* best effort: the original error is what the user needs to see */ }
     }
 
     /// <summary>The stage's trainer with fresh (seeded) weights; stage 2 loads the stage-1 checkpoint.</summary>

@@ -63,7 +63,7 @@ public class TrainCommandTests
         Assert.Single(r.ErrLines);
         Assert.StartsWith("error: ", r.Err);
         Assert.Contains(expected, r.Err);
-        Assert.False(File.Exists(Path.Combine(dir, "run", "net_g_latest.pth")));
+        Assert.False(Directory.Exists(Path.Combine(dir, "run")), "a run that never started leaves no folder behind");
     }
 
     /// <summary>Ctrl+C cancels the token; the loop stops after the running iteration and saves a checkpoint of it.</summary>
