@@ -108,15 +108,13 @@ public static class TrainingService
                 if (!File.Exists(hqPath)) throw new FileNotFoundException($"stage-1 weights not found: {hqPath}");
                 var lqOpts = VQWeightDehazeNetOptions.FromDictionary(opt.NetworkG.ToDictionary(k => k.Key, k => (object?)k.Value)) with { LqStage = true };
                 var hqOpts = lqOpts with { LqStage = false };
-                using (var ck = TorchCheckpoint.Load(hqPath))
-                {
-                    var stored = NetworkFiles.ReadArch(ck);
-                    if (stored is not null && !SameHqArchitecture(stored, hqOpts))
-                        throw new ArgumentException($"{hqPath} holds a stage-1 net with other sizes than network_g of the config (codebook {stored.CodebookParams[0]}, channels {string.Join("/", stored.ChannelQueryDict.Values)})");
-                }
+                VQWeightDehazeNetOptions? stored;
+                using (var ck = TorchCheckpoint.Load(hqPath)) stored = NetworkFiles.ReadArch(ck);
+                if (stored is not null && !SameHqArchitecture(stored, hqOpts))
+                    throw new ArgumentException($"{hqPath} holds a stage-1 net with other sizes than network_g of the config (codebook {stored.CodebookParams[0]}, channels {string.Join("/", stored.ChannelQueryDict.Values)})");
                 // The stage-1 file may carry conv_semantic (trained with the semantic loss): the frozen copy takes it
                 // too so that it loads strictly; the LQ net has no use for it (the non-strict load skips it).
-                var netHq = new VQWeightDehazeNet(hqOpts with { UseSemanticLoss = StoredUsesSemanticLoss(hqPath) });
+                var netHq = new VQWeightDehazeNet(hqOpts with { UseSemanticLoss = stored?.UseSemanticLoss ?? false });
                 NetworkFiles.LoadParams(hqPath, netHq, strict: true);
                 var netG = new VQWeightDehazeNet(lqOpts);
                 // Official: load_network(net_g, pretrain_network_hq, strict=False); the LQ-only modules keep their init.
@@ -134,12 +132,6 @@ public static class TrainingService
 
     private static Vgg19Features LoadSemanticVgg(TrainOptions opt) =>
         Vgg19Features.Load(opt.PretrainNetworkVgg ?? throw new ArgumentException("network_g.use_semantic_loss needs VGG19 weights: --vgg-weights FILE (or path.pretrain_network_vgg)"));
-
-    private static bool StoredUsesSemanticLoss(string path)
-    {
-        using var ck = TorchCheckpoint.Load(path);
-        return NetworkFiles.ReadArch(ck)?.UseSemanticLoss ?? false;
-    }
 
     private static bool SameHqArchitecture(VQWeightDehazeNetOptions a, VQWeightDehazeNetOptions b) =>
         a.CodebookParams.SequenceEqual(b.CodebookParams) && a.GtResolution == b.GtResolution && a.NormType == b.NormType
