@@ -25,7 +25,7 @@ public class Ciede2000Tests
     static readonly Lazy<JsonDocument> Reference = new(() =>
         JsonDocument.Parse(File.ReadAllText(Fixture.File("metrics", "ciede2000", "reference.json"))));
 
-    /// <summary>All 34 pairs of Sharma, Wu, Dalal (2005), Table 1: L1 a1 b1, L2 a2 b2, ΔE00.</summary>
+    /// <summary>All 34 published test pairs of Sharma, Wu, Dalal (2005): pair, L1 a1 b1, L2 a2 b2, ΔE00.</summary>
     public static TheoryData<int, double, double, double, double, double, double, double> SharmaPairs() => new()
     {
         { 1, 50.0000, 2.6772, -79.7751, 50.0000, 0.0000, -82.7485, 2.0425 },
