@@ -19,13 +19,13 @@ public static class DehazeCommand
         var weights = new Option<string?>("--weights")
         { Description = $"Network checkpoint (official pretrained_RIDCP.pth or one of ours); default: {BundledModel.RelativePath}" };
         var chm = new Option<string?>("--chm-weight")
-        { Description = "CHM weight file (official weight_for_matching_dehazing_Flickr.pth): controllable matching" };
+        { Description = $"CHM weight file (official weight_for_matching_dehazing_Flickr.pth): controllable matching; with the bundled model, {BundledModel.ChmWeightRelativePath} where an alpha is asked for" };
         var alpha = new Option<string?>("--alpha")
-        { Description = $"CHM alpha (needs --chm-weight; default {Dehazer.OfficialAlpha.ToString(CultureInfo.InvariantCulture)}; 0 = plain matching), or 'auto': chosen per image by the KL criterion against the clear statistics beside the CHM weight" };
+        { Description = $"CHM alpha (needs a CHM weight; default {Dehazer.OfficialAlpha.ToString(CultureInfo.InvariantCulture)}; 0 = plain matching), or 'auto': chosen per image by the KL criterion against the clear statistics beside the CHM weight" };
         var alphaRange = ChmCommand.RangeOption();
         alphaRange.Description = "Range searched by --alpha auto, MIN:MAX";
         var alphaSweep = new Option<string?>("--alpha-sweep")
-        { Description = "FROM:TO:STEP: one output per alpha (NAME_alphaA.ext) and a contact sheet (NAME_sweep.ext); needs --chm-weight" };
+        { Description = "FROM:TO:STEP: one output per alpha (NAME_alphaA.ext) and a contact sheet (NAME_sweep.ext); needs a CHM weight" };
         var maxSize = new Option<int>("--max-size")
         { Description = "Images with h*w >= max-size^2 are processed at half size (official rule)", DefaultValueFactory = _ => MaxSizeRule.DefaultMaxSize };
         var bitDepth = new Option<int>("--bit-depth")
@@ -45,6 +45,7 @@ public static class DehazeCommand
             var stdout = parse.InvocationConfiguration.Output;
             IReadOnlyList<DehazeItem> items;
             Dehazer dehazer;
+            DehazerOptions options;
             string? alphaText = parse.GetValue(alpha);
             bool auto = string.Equals(alphaText, "auto", StringComparison.OrdinalIgnoreCase);
             IReadOnlyList<double>? sweep = null;
@@ -62,9 +63,7 @@ public static class DehazeCommand
                     sweep = AlphaSweep.Parse(sweepSpec);
                 }
                 if (auto) autoRange = ChmCommand.SearchOptions(parse.GetValue(alphaRange), 1.0);
-                if ((auto || sweep is not null) && parse.GetValue(chm) is null)
-                    throw new ArgumentException($"{(auto ? "--alpha auto" : "--alpha-sweep")} needs a CHM weight (--chm-weight FILE)");
-                var options = new DehazerOptions
+                options = new DehazerOptions
                 {
                     WeightsPath = parse.GetValue(weights) ?? "",
                     ChmWeightPath = parse.GetValue(chm),
@@ -72,10 +71,12 @@ public static class DehazeCommand
                     MaxSize = parse.GetValue(maxSize),
                     Device = parse.GetValue(device) ?? "cpu",
                 };
-                options.Validate();
                 items = DehazePlan.Make(parse.GetValue(input)!, parse.GetValue(output)!);
                 DehazePlan.CheckBitDepth(items, parse.GetValue(bitDepth));
-                if (options.WeightsPath == "") options = options with { WeightsPath = BundledModel.Resolve() };
+                options = BundledModel.Complete(options, needsChm: fixedAlpha is not null || auto || sweep is not null);
+                if ((auto || sweep is not null) && options.ChmWeightPath is null)
+                    throw new ArgumentException($"{(auto ? "--alpha auto" : "--alpha-sweep")} needs a CHM weight (--chm-weight FILE)");
+                options.Validate();
                 dehazer = Dehazer.Load(options);
             }
             catch (Exception e)
@@ -93,7 +94,7 @@ public static class DehazeCommand
                 if (auto)
                 {
                     PerImageAlpha chooser;
-                    try { chooser = new PerImageAlpha(dehazer, PerImageAlpha.ClearStatisticsFor(parse.GetValue(chm)!), autoRange!); }
+                    try { chooser = new PerImageAlpha(dehazer, PerImageAlpha.ClearStatisticsFor(options.ChmWeightPath!), autoRange!); }
                     catch (Exception e) { return CliErrors.Report(parse, e, v); }
                     double last = double.NaN;
                     run = (its, done) => DehazeRun.Run(its, img => { var (o, c) = chooser.Dehaze(img); last = c.Alpha; return o; }, done, depth);
