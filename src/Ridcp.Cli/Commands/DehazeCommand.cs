@@ -35,10 +35,13 @@ public static class DehazeCommand
         method.AcceptOnlyFromAmong("ridcp", "dcp");
         var device = CommonOptions.Device();
         var verbose = CommonOptions.Verbose();
+        var shard = new Option<string?>("--shard")
+        { Description = "K/N: only part K (0..N-1) of a folder, the images in file-name order dealt round-robin; for job arrays (docs/scale-out.md)" };
+        var skipExisting = new Option<bool>("--skip-existing") { Description = "Leave images whose output file already exists (resume a batch)" };
 
         var cmd = new Command("dehaze", "Dehaze an image or a folder of images with RIDCP (or the dark channel prior baseline)");
         cmd.Arguments.Add(input);
-        foreach (var o in new Option[] { output, weights, chm, alpha, alphaRange, alphaSweep, maxSize, bitDepth, method, device, verbose }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { output, weights, chm, alpha, alphaRange, alphaSweep, maxSize, bitDepth, method, device, shard, skipExisting, verbose }) cmd.Options.Add(o);
         cmd.SetAction(parse =>
         {
             bool v = parse.GetValue(verbose);
@@ -50,7 +53,8 @@ public static class DehazeCommand
             bool auto = string.Equals(alphaText, "auto", StringComparison.OrdinalIgnoreCase);
             IReadOnlyList<double>? sweep = null;
             AlphaSearchOptions? autoRange = null;
-            if (parse.GetValue(method) == "dcp") return RunDarkChannelPrior(parse, input, output, bitDepth, v,
+            Func<IReadOnlyList<DehazeItem>, IReadOnlyList<DehazeItem>> select = all => Select(parse, all, parse.GetValue(shard), parse.GetValue(skipExisting));
+            if (parse.GetValue(method) == "dcp") return RunDarkChannelPrior(parse, input, output, bitDepth, select, v,
                 parse.GetValue(weights) is not null || parse.GetValue(chm) is not null || alphaText is not null || parse.GetValue(alphaSweep) is not null);
             try
             {
@@ -73,6 +77,9 @@ public static class DehazeCommand
                 };
                 items = DehazePlan.Make(parse.GetValue(input)!, parse.GetValue(output)!);
                 DehazePlan.CheckBitDepth(items, parse.GetValue(bitDepth));
+                if (sweep is not null && parse.GetValue(skipExisting)) throw new ArgumentException("--skip-existing does not apply to --alpha-sweep (one input, many outputs)");
+                items = select(items);
+                if (items.Count == 0) return NothingToDo(parse);
                 options = BundledModel.Complete(options, needsChm: fixedAlpha is not null || auto || sweep is not null);
                 if ((auto || sweep is not null) && options.ChmWeightPath is null)
                     throw new ArgumentException($"{(auto ? "--alpha auto" : "--alpha-sweep")} needs a CHM weight (--chm-weight FILE)");
@@ -108,7 +115,8 @@ public static class DehazeCommand
     }
 
     /// <summary>--method dcp: the dark channel prior baseline (Ridcp.Baselines.DarkChannelPrior), no network.</summary>
-    static int RunDarkChannelPrior(ParseResult parse, Argument<string> input, Option<string> output, Option<int> bitDepth, bool verbose, bool networkOptionsGiven)
+    static int RunDarkChannelPrior(ParseResult parse, Argument<string> input, Option<string> output, Option<int> bitDepth,
+                                   Func<IReadOnlyList<DehazeItem>, IReadOnlyList<DehazeItem>> select, bool verbose, bool networkOptionsGiven)
     {
         IReadOnlyList<DehazeItem> items;
         try
@@ -116,12 +124,33 @@ public static class DehazeCommand
             if (networkOptionsGiven) throw new ArgumentException("--weights, --chm-weight, --alpha and --alpha-sweep belong to --method ridcp, not dcp");
             items = DehazePlan.Make(parse.GetValue(input)!, parse.GetValue(output)!);
             DehazePlan.CheckBitDepth(items, parse.GetValue(bitDepth));
+            items = select(items);
         }
         catch (Exception e) { return CliErrors.Report(parse, e, verbose); }
+        if (items.Count == 0) return NothingToDo(parse);
         int depth = parse.GetValue(bitDepth);
         Runner run = (its, done) => DehazeRun.Run(its, DarkChannelPrior.Dehaze, done, depth);
         if (!DehazePlan.IsFolder(parse.GetValue(input)!)) return RunOne(parse, run, items[0], verbose, () => "");
         return RunFolder(parse, run, items, verbose, () => "");
+    }
+
+    /// <summary>--shard K/N and --skip-existing: the part of the plan this run does (the command says what it left).</summary>
+    static IReadOnlyList<DehazeItem> Select(ParseResult parse, IReadOnlyList<DehazeItem> all, string? shardText, bool skipExisting)
+    {
+        var shard = shardText is null ? DehazeShard.Whole : DehazeShard.Parse(shardText);
+        var items = shard.Select(all);
+        var stdout = parse.InvocationConfiguration.Output;
+        if (shard != DehazeShard.Whole) stdout.WriteLine($"shard {shard}: {items.Count} of {all.Count} images");
+        if (!skipExisting) return items;
+        var todo = DehazePlan.WithoutExistingOutputs(items);
+        if (todo.Count < items.Count) stdout.WriteLine($"skipping {items.Count - todo.Count} image(s) whose output exists");
+        return todo;
+    }
+
+    static int NothingToDo(ParseResult parse)
+    {
+        parse.InvocationConfiguration.Output.WriteLine("nothing to do: no image left for this run (--shard, --skip-existing)");
+        return ExitCodes.Ok;
     }
 
     /// <summary>Dehazes items (plain, per-image alpha or alpha sweep), calling back after each.</summary>
@@ -138,6 +167,9 @@ public static class DehazeCommand
     static int RunFolder(ParseResult parse, Runner run, IReadOnlyList<DehazeItem> items, bool verbose, Func<string> detail)
     {
         var stdout = parse.InvocationConfiguration.Output;
+        int jpegs = DehazePlan.JpegReencodes(items);
+        if (jpegs > 0)
+            stdout.WriteLine($"note: {jpegs} output(s) are JPEG like their inputs, encoded again at quality 95 (lossy); dehaze a single file to choose .png");
         var clock = Stopwatch.StartNew();
         IReadOnlyList<DehazeItemResult> results;
         if (CommonOptions.IsInteractive(parse))
