@@ -54,7 +54,7 @@ public static class SynthesizeCommand
 
     public static Command Create()
     {
-        var cmd = new Command("synthesize", Description);
+        var cmd = new Command("synthesize", "Make hazy training pairs from clear photos (RIDCP's degradation pipeline)").WithDetails(Description);
         foreach (var o in new Option[] { Clear, Depth, DepthModel, DepthPriorOpt, Output, PerImage, Seed, Beta, Airlight, ColorBias, ColorProb,
                                          GammaProb, Gamma, NoiseProb, NoiseLevel, JpegProb, JpegQuality, Fixed, DepthKindOpt, ResizeDepth,
                                          DepthInputSize, DepthMean, DepthStd, SaveTransmission, Format, Threads, Verbose })

@@ -14,14 +14,14 @@ public static class TrainCommand
         Train RIDCP's two stages. vqgan: the high-quality-prior VQGAN on clear images (FeMaSR's HQ recipe: L1 +
         perceptual + codebook (beta 0.25) + hinge GAN 0.1 with a U-Net discriminator on images; + the VGG19 semantic
         loss 0.1 with --vgg-weights). ridcp: the dehazing
-        network (options/RIDCP.yml), initialised from a vqgan checkpoint with the codebook, decoder and output conv
+        network (the official options/RIDCP.yml recipe; ours: configs/ridcp-small.yml), initialised from a vqgan checkpoint with the codebook, decoder and output conv
         frozen, on hazy crops synthesised on the fly. Writes into RUN_DIR: config.yml (resolved), train.log,
         losses.csv / losses.png, validation.csv, val/ images, checkpoints/iter_N/, and net_g_latest.pth (the newest
         generator, PyTorch format with its architecture under 'ridcp_arch'; `ridcp dehaze --weights` reads it).
         Ctrl+C saves a checkpoint; --resume RUN_DIR continues exactly where it stopped.
         """;
 
-    static readonly Option<string?> Config = new("--config") { Description = "Options file (YAML; see configs/). On --resume, defaults to RUN_DIR/config.yml" };
+    static readonly Option<string?> Config = new("--config") { Description = "Options file (YAML; the repository's configs/ folder has the tiny, small and official ones). On --resume, defaults to RUN_DIR/config.yml" };
     static readonly Option<string?> Out = new("--out") { Description = "Run folder (created)" };
     static readonly Option<string?> Resume = new("--resume") { Description = "Continue the run in this folder from its newest checkpoint" };
     static readonly Option<long?> Iterations = new("--iterations") { Description = "Total iterations (overrides train.total_iter)" };
@@ -33,7 +33,7 @@ public static class TrainCommand
 
     public static Command Create()
     {
-        var cmd = new Command("train", Description);
+        var cmd = new Command("train", "Train RIDCP's two stages: vqgan (high-quality priors), then ridcp (the dehazer)").WithDetails(Description);
         cmd.Subcommands.Add(Stage("vqgan", "Stage 1: the high-quality-prior VQGAN on clear images", TrainStage.Vqgan, VggWeights));
         cmd.Subcommands.Add(Stage("ridcp", "Stage 2: the dehazing network, from a vqgan checkpoint (--hq-weights)", TrainStage.Ridcp));
         return cmd;
@@ -90,7 +90,7 @@ public static class TrainCommand
     internal static Command CreateBench()
     {
         var iters = new Option<int>("--iterations") { Description = "Timed iterations per configuration (after one warm-up)", DefaultValueFactory = _ => 3 };
-        var small = new Option<string?>("--small-config") { Description = "The small config to time (default configs/vqgan-small.yml and configs/ridcp-small.yml next to the repo)" };
+        var small = new Option<string?>("--small-config") { Description = "The small config to time (default configs/vqgan-small.yml and configs/ridcp-small.yml of the repository the program runs from)" };
         var threads = new Option<int>("--threads") { Description = "torch threads (0 = default)", DefaultValueFactory = _ => 0 };
         var officialOpt = new Option<bool>("--skip-official") { Description = "Skip the official-size runs (slow on CPU)" };
         var device = new Option<string>("--device") { Description = "cpu or cuda[:N] (needs a CUDA TorchSharp build)", DefaultValueFactory = _ => "cpu" };
