@@ -42,7 +42,9 @@ CONF
 started=()
 cleanup() {
   for pid in "${started[@]}"; do kill "$pid" 2>/dev/null || true; done
-  rm -rf "$state"
+  wait 2>/dev/null || true        # slurmctld saves its state on the way out: let it finish before removing it
+  sleep 1
+  rm -rf "$state" || true
 }
 trap cleanup EXIT
 if ! pgrep -x munged >/dev/null; then
