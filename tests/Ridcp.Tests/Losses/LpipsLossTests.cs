@@ -16,7 +16,8 @@ public class LpipsLossTests
 
     private static (string Vgg, string Lin) WriteFiles(bool badLin = false)
     {
-        string dir = TinySetup.TempDir("lpips");
+        using var tempFolder = new TempFolder();
+        string dir = tempFolder.Path;
         manual_seed(11);
         var vgg = new Dictionary<string, Tensor>();
         int inCh = 3;
