@@ -11,7 +11,8 @@ public static class CliInvocation
     {
         config ??= new InvocationConfiguration();
         var parse = root.Parse(args);
-        if (parse.Errors.Count == 0) return parse.Invoke(config);
+        // --help answers even when the rest of the line is incomplete (`ridcp dehaze --help`).
+        if (parse.Errors.Count == 0 || HelpDetails.IsHelp(parse.Action)) return parse.Invoke(config);
         var parsed = parse.CommandResult.Command;
         string command = string.Join(' ', CommandPath(parsed, root));
         // A word where a subcommand belongs: System.CommandLine reports "Required command was not provided" first.

@@ -24,6 +24,8 @@ public static class HelpDetails
         if (help.Action is HelpAction standard) help.Action = new DetailedHelpAction(standard);
     }
 
+    public static bool IsHelp(CommandLineAction? action) => action is HelpAction or DetailedHelpAction;
+
     sealed class DetailedHelpAction(HelpAction standard) : SynchronousCommandLineAction
     {
         public override int Invoke(ParseResult parse)

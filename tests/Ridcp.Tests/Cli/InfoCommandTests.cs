@@ -11,7 +11,7 @@ public class InfoCommandTests
     {
         var r = CliRun.AsMain("info");
         Assert.True(r.ExitCode == ExitCodes.Ok, r.Err);
-        foreach (var label in new[] { "Ridcp.NET: ", "TorchSharp: 0.107", "LibTorch: ", "image codecs: SkiaSharp ", ".NET: .NET 10", "OS: ", "CPU features: ", "bundled model: " })
+        foreach (var label in new[] { "Ridcp.NET: 0.1", "TorchSharp: 0.107", "LibTorch: ", "image codecs: SkiaSharp ", ".NET: .NET 10", "OS: ", "CPU features: ", "bundled model: " })
             Assert.Contains(label, r.Out);
         // AVX512_BF16 is named either way: as present, or as "(no AVX512_BF16)" (or not checked off Linux).
         Assert.Contains("AVX512_BF16", r.Out.Split('\n').Single(l => l.StartsWith("CPU features: ")));
@@ -43,5 +43,16 @@ public class InfoCommandTests
     {
         foreach (var c in Program.Build().Subcommands)
             Assert.True(c.Description!.Length <= 100 && !c.Description.Contains('\n'), $"{c.Name}: {c.Description}");
+    }
+
+    [Fact]
+    public void Help_of_a_command_with_required_options_prints_its_help_and_the_details_at_the_end()
+    {
+        var r = CliRun.AsMain("synthesize", "--help");
+        Assert.True(r.ExitCode == ExitCodes.Ok, r.Err);
+        Assert.Contains("--clear", r.Out);
+        Assert.Contains("Details:", r.Out);
+        Assert.Contains("manifest.jsonl", r.Out[r.Out.IndexOf("Details:")..]);
+        Assert.Equal(ExitCodes.Ok, CliRun.AsMain("dehaze", "--help").ExitCode);
     }
 }
