@@ -29,8 +29,41 @@ public static class ImageFile
         {
             throw new InvalidDataException($"cannot read image {path}: {e.Message}", e);
         }
-        if (bytes.Length == 0) throw new InvalidDataException($"image file is empty: {path}");
-        return PngDecoder.HasSignature(bytes) ? PngDecoder.Decode(bytes, path, maxPixels) : ReadWithSkia(bytes, path, maxPixels);
+        return Decode(bytes, path, maxPixels);
+    }
+
+    /// <summary>Decodes an image held in memory (an upload) like <see cref="Read(string, long)"/>; <paramref name="name"/>
+    /// names it in messages. The pixel limit is checked from the header, before any pixel memory is allocated
+    /// (<see cref="ImageTooLargeException"/>).</summary>
+    public static RgbImage Decode(byte[] bytes, string name, long maxPixels)
+    {
+        if (bytes.Length == 0) throw new InvalidDataException($"image file is empty: {name}");
+        return PngDecoder.HasSignature(bytes) ? PngDecoder.Decode(bytes, name, maxPixels) : ReadWithSkia(bytes, name, maxPixels);
+    }
+
+    /// <summary>Width and height declared by an image's header, read without decoding any pixel (the web app
+    /// answers "too large" apart from "not an image"). <see cref="InvalidDataException"/> when no codec knows it.</summary>
+    public static (int Width, int Height) PeekSize(byte[] bytes, string name)
+    {
+        // PNG: IHDR is always the first chunk, width and height big-endian at bytes 16..23.
+        if (PngDecoder.HasSignature(bytes))
+        {
+            if (bytes.Length < 24) throw new InvalidDataException($"image is truncated or damaged: {name}");
+            uint w = System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(bytes.AsSpan(16, 4));
+            uint h = System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(bytes.AsSpan(20, 4));
+            return ((int)Math.Min(w, int.MaxValue), (int)Math.Min(h, int.MaxValue));
+        }
+        using var data = SKData.CreateCopy(bytes);
+        using var codec = SKCodec.Create(data) ?? throw new InvalidDataException($"not a readable image: {name}");
+        return (codec.Info.Width, codec.Info.Height);
+    }
+
+    /// <summary>An 8-bit RGB PNG in memory (same samples as <see cref="WritePng"/> writes).</summary>
+    public static byte[] EncodePng(RgbImage image)
+    {
+        using var buffer = new MemoryStream();
+        PngEncoder.Write(image, buffer, 8);
+        return buffer.ToArray();
     }
 
     static RgbImage ReadWithSkia(byte[] bytes, string path, long maxPixels)

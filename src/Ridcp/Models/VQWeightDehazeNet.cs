@@ -173,6 +173,46 @@ public sealed class VQWeightDehazeNet : nn.Module
         return (scope.MoveToOuter(output), scope.MoveToOuter(indices));
     }
 
+    /// <summary>The first half of <see cref="EncodeAndDecode"/> on the LQ stage without gradients: the encoder output
+    /// and the features matched against the codebook. Together with <see cref="DecodeLatent"/> it re-runs only
+    /// matching and the decoders for another CHM alpha (the web app's α slider); the Swin encoder, the costly part,
+    /// runs once per image. Needs the codebook at the encoder's resolution (the official and our configurations).</summary>
+    /// <param name="padded">[1,3,H,W] with sides multiples of <see cref="VQWeightDehazeNetOptions.PadMultiple"/>.</param>
+    public (Tensor EncFeats, Tensor FeatToQuant) EncodeLatent(Tensor padded)
+    {
+        CheckSplitSupported();
+        using var _ = no_grad();
+        using var scope = NewDisposeScope();
+        var encFeats = multiscale_encoder.forward(padded);
+        var featToQuant = before_quant_group[0].forward(encFeats);
+        return (scope.MoveToOuter(encFeats), scope.MoveToOuter(featToQuant));
+    }
+
+    /// <summary>The second half: matching with <paramref name="alpha"/>, the VQ decoder and the residual decoder, as
+    /// in <see cref="EncodeAndDecode"/>; returns the residual-branch image [1,3,H,W] of the padded input.</summary>
+    public Tensor DecodeLatent(Tensor encFeats, Tensor featToQuant, float alpha)
+    {
+        CheckSplitSupported();
+        using var _ = no_grad();
+        using var scope = NewDisposeScope();
+        var zQuant = Options.UseQuantize ? Quantizer.Forward(featToQuant, null, alpha).ZQuant : featToQuant;
+        var x = after_quant_group[0].forward(zQuant);
+        var codeDecoderOutput = new List<Tensor>();
+        foreach (var block in decoder_group)
+        {
+            x = block.forward(x);
+            codeDecoderOutput.Add(x);
+        }
+        var image = BlockAlignedConv.Forward(residual_conv, multiscale_decoder!.forward(encFeats, codeDecoderOutput));
+        return scope.MoveToOuter(image);
+    }
+
+    void CheckSplitSupported()
+    {
+        if (multiscale_decoder is null || (Options.GtResolution >> Options.MaxDepth) != Options.CodebookParams[0].Scale)
+            throw new NotSupportedException("encode/decode split needs an LQ net with use_residual and its codebook at the encoder's resolution");
+    }
+
     /// <summary>Official decode_indices: the HQ decoder's image from code indices [B,1,H,W].</summary>
     public Tensor DecodeIndices(Tensor indices)
     {

@@ -1,0 +1,59 @@
+using System.Security.Cryptography;
+using Ridcp.Baselines;
+using Ridcp.Imaging;
+using Ridcp.Inference;
+
+namespace Ridcp.Cli.Serve;
+
+/// <summary>What the web app does with an upload: RIDCP with a CHM alpha (encoder output cached per image, so a new
+/// alpha re-runs only matching and the decoders) or the dark channel prior baseline. Synchronous; the caller runs
+/// it through the <see cref="WorkQueue"/>.</summary>
+public sealed class DehazeService(Dehazer dehazer, bool hasChmWeight, long maxPixels, int cachedImages) : IDisposable
+{
+    readonly EncodedImageCache cache = new(cachedImages);
+
+    /// <summary>False when the model was loaded without a CHM weight: plain matching, alpha refused.</summary>
+    public bool HasChmWeight => hasChmWeight;
+    /// <summary>The alpha used when a request gives none (the official -21.25 unless --alpha says otherwise).</summary>
+    public float DefaultAlpha => dehazer.Alpha;
+    public int CachedImages => cache.Count;
+
+    /// <summary>Id of an upload: the first 16 bytes of its SHA-256, hex.</summary>
+    public static string ImageId(byte[] upload) => Convert.ToHexStringLower(SHA256.HashData(upload).AsSpan(0, 16));
+
+    /// <exception cref="UploadTooLargeException">the header declares more than the pixel limit</exception>
+    /// <exception cref="InvalidDataException">not a readable image, or too small for the network</exception>
+    public DehazeResult WithNetwork(byte[] upload, float? alpha)
+    {
+        if (alpha is not null && !hasChmWeight)
+            throw new ArgumentException("this model was loaded without a CHM weight, so it takes no alpha (start serve with --chm-weight)");
+        string id = ImageId(upload);
+        var encoded = cache.Find(id);
+        bool hit = encoded is not null;
+        if (encoded is null)
+        {
+            encoded = dehazer.Encode(Decode(upload));
+            cache.Add(id, encoded);
+        }
+        float a = hasChmWeight ? alpha ?? dehazer.Alpha : 0f;
+        return new DehazeResult(ImageFile.EncodePng(dehazer.Decode(encoded, a)), id, hit, hasChmWeight ? a : null);
+    }
+
+    /// <inheritdoc cref="WithNetwork"/>
+    public DehazeResult WithDarkChannelPrior(byte[] upload) =>
+        new(ImageFile.EncodePng(DarkChannelPrior.Dehaze(Decode(upload))), ImageId(upload), false, null);
+
+    /// <summary>The pixel limit from the header first (413), then the decode (400 when it fails).</summary>
+    RgbImage Decode(byte[] upload)
+    {
+        var (w, h) = ImageFile.PeekSize(upload, "upload");
+        if ((long)w * h > maxPixels) throw new UploadTooLargeException($"image too large: {w}x{h}; at most {maxPixels} pixels");
+        return ImageFile.Decode(upload, "upload", maxPixels);
+    }
+
+    public void Dispose()
+    {
+        cache.Dispose();
+        dehazer.Dispose();
+    }
+}
