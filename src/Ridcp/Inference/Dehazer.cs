@@ -15,11 +15,11 @@ public sealed class Dehazer : IDisposable
     /// <summary>The alpha of the official README's inference command (--alpha -21.25).</summary>
     public const float OfficialAlpha = -21.25f;
 
-    /// <summary>State-dict key of the CHM weight, which the official code reads from a separate file.</summary>
-    public const string ChmWeightKey = "quantize_group.0.weight";
+    /// <summary>State-dict key of the CHM weight (<see cref="NetworkFile.ChmWeightKey"/>).</summary>
+    public const string ChmWeightKey = NetworkFile.ChmWeightKey;
 
-    /// <summary>Checkpoint entry holding our architecture options (VQWeightDehazeNetOptions.ToDictionary()).</summary>
-    public const string ArchKey = "ridcp_arch";
+    /// <summary>Checkpoint entry holding our architecture options (<see cref="NetworkFile.ArchKey"/>).</summary>
+    public const string ArchKey = NetworkFile.ArchKey;
 
     readonly VQWeightDehazeNet net;
     readonly Device device;
@@ -58,7 +58,7 @@ public sealed class Dehazer : IDisposable
         options.Validate();
         var dev = Devices.Parse(options.Device);
         var notes = new List<string>();
-        using var checkpoint = ModelCheckpoint.Read(options.WeightsPath);
+        using var checkpoint = NetworkFile.Read(options.WeightsPath);
         var arch = checkpoint.Architecture ?? VQWeightDehazeNetOptions.OfficialLq;
         notes.Add(checkpoint.Architecture is null
             ? "no architecture options in the checkpoint: official LQ configuration (inference_ridcp.py)"
@@ -66,34 +66,20 @@ public sealed class Dehazer : IDisposable
         if (!arch.LqStage) throw new InvalidDataException($"{options.WeightsPath} holds an HQ-stage (VQGAN) network; dehazing needs the LQ stage");
 
         bool chmFile = options.ChmWeightPath is not null;
-        bool chmInCheckpoint = checkpoint.StateDict.ContainsKey(ChmWeightKey);
+        bool chmInCheckpoint = checkpoint.HasChmWeight;
         // CHM matching needs the weight tensor. Without a file, a weight in the checkpoint is still loaded (a strict
         // load must accept it) but alpha is 0: plain matching, since exp(0 * w) = 1.
         arch = arch with { UseWeight = chmFile || chmInCheckpoint };
 
         using var chm = chmFile ? ReadChmWeight(options.ChmWeightPath!, arch.CodebookParams[0].Size) : null;
-        var net = new VQWeightDehazeNet(arch);
-        try
+        var extra = chm is not null && !chmInCheckpoint ? new Dictionary<string, Tensor> { [ChmWeightKey] = chm } : null;
+        var (net, report) = checkpoint.Build(arch, options.Strict, extra);
+        if (extra is not null) notes.Add($"{ChmWeightKey} taken from {options.ChmWeightPath} (not in the checkpoint)");
+        notes.Add("keys: " + report.Describe());
+        if (chm is not null)
         {
-            IReadOnlyDictionary<string, Tensor> stateDict = checkpoint.StateDict;
-            if (chm is not null && !chmInCheckpoint)
-            {
-                // A view with one more entry; the tensors stay owned by the checkpoint and by chm.
-                stateDict = new Dictionary<string, Tensor>(stateDict) { [ChmWeightKey] = chm };
-                notes.Add($"{ChmWeightKey} taken from {options.ChmWeightPath} (not in the checkpoint)");
-            }
-            var report = StateDictLoader.Load(net, stateDict, options.Strict);
-            notes.Add("keys: " + report.Describe());
-            if (chm is not null)
-            {
-                if (chmInCheckpoint) notes.Add($"{ChmWeightKey} of the checkpoint replaced by {options.ChmWeightPath}");
-                net.SetChmWeight(chm);
-            }
-        }
-        catch
-        {
-            net.Dispose();
-            throw;
+            if (chmInCheckpoint) notes.Add($"{ChmWeightKey} of the checkpoint replaced by {options.ChmWeightPath}");
+            net.SetChmWeight(chm);
         }
 
         float alpha = chmFile ? options.Alpha ?? OfficialAlpha : 0f;
@@ -107,7 +93,7 @@ public sealed class Dehazer : IDisposable
     /// <summary>The CHM weight file: a bare tensor with one value per code.</summary>
     static Tensor ReadChmWeight(string path, int codes)
     {
-        var chm = ModelCheckpoint.ReadTensor(path, "CHM weight file");
+        var chm = NetworkFile.ReadTensor(path, "CHM weight file");
         if (chm.ndim == 1 && chm.shape[0] == codes) return chm;
         string shape = string.Join(", ", chm.shape);
         chm.Dispose();
