@@ -30,6 +30,7 @@ public static class TrainCommand
     static readonly Option<string?> VggWeights = new("--vgg-weights") { Description = "torchvision VGG19 weights (vgg19-dcbb9e9d.pth, not shipped): turns on the semantic loss of `train vqgan` (semantic_opt, default weight 0.1)" };
     static readonly Option<string> DeviceOpt = new("--device") { Description = "cpu or cuda[:N] (needs a CUDA TorchSharp build)", DefaultValueFactory = _ => "cpu" };
     static readonly Option<bool> Verbose = new("--verbose") { Description = "Stack traces on errors" };
+    static readonly Option<long?> Seed = new("--seed") { Description = "Replaces the config's manual_seed (new runs only)" };
 
     public static Command Create()
     {
@@ -42,7 +43,7 @@ public static class TrainCommand
     static Command Stage(string name, string description, TrainStage stage, params Option[] stageOptions)
     {
         var cmd = new Command(name, description);
-        foreach (var o in new Option[] { Config, Out, Resume, Iterations, Data, HqWeights, DeviceOpt, Verbose }.Concat(stageOptions)) cmd.Options.Add(o);
+        foreach (var o in new Option[] { Config, Out, Resume, Iterations, Data, HqWeights, Seed, DeviceOpt, Verbose }.Concat(stageOptions)) cmd.Options.Add(o);
         cmd.SetAction(r => Run(r, stage));
         return cmd;
     }
@@ -57,7 +58,8 @@ public static class TrainCommand
         if (dir is null) return Fail(r, ExitCodes.Usage, new ArgumentException("--out RUN_DIR (or --resume RUN_DIR) is required"), verbose);
         if (resume is null && r.GetValue(Config) is null) return Fail(r, ExitCodes.Usage, new ArgumentException("--config FILE is required"), verbose);
         var req = new TrainRequest(stage, r.GetValue(Config), dir, resume is not null, r.GetValue(Data), r.GetValue(Iterations),
-                                   r.GetValue(HqWeights), r.GetValue(DeviceOpt)!, stage == TrainStage.Vqgan ? r.GetValue(VggWeights) : null);
+                                   r.GetValue(HqWeights), r.GetValue(DeviceOpt)!, stage == TrainStage.Vqgan ? r.GetValue(VggWeights) : null,
+                                   r.GetValue(Seed));
 
         using var cts = new CancellationTokenSource();
         ConsoleCancelEventHandler onCancel = (_, e) =>

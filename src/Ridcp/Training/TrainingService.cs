@@ -33,6 +33,8 @@ public static class TrainingService
             string config = req.ConfigPath ?? (req.Resume ? run.Config : throw new ArgumentException("--config is required"));
             opt = TrainOptionsLoader.Load(config, req.Stage, req.DataRoot, req.Iterations);
             if (req.HqWeights is not null) opt = opt with { PretrainNetworkHq = Path.GetFullPath(req.HqWeights) };
+            if (req.Seed is long seed)
+                opt = req.Resume ? throw new ArgumentException("--seed starts a new run; a resume keeps the run's manual_seed") : opt with { ManualSeed = seed };
             (opt, semanticNote) = SemanticLossSetup.Resolve(opt, req.VggWeights);
             device = Ridcp.Core.Devices.Parse(req.Device);
             built = Build(opt, device, out trainItems, out describeData);
