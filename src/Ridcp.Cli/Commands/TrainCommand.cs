@@ -37,6 +37,7 @@ public static class TrainCommand
         var cmd = new Command("train", Description);
         cmd.Subcommands.Add(Stage("vqgan", "Stage 1: the high-quality-prior VQGAN on clear images", TrainStage.Vqgan, VggWeights));
         cmd.Subcommands.Add(Stage("ridcp", "Stage 2: the dehazing network, from a vqgan checkpoint (--hq-weights)", TrainStage.Ridcp));
+        cmd.Subcommands.Add(CreatePlot());
         return cmd;
     }
 
@@ -91,6 +92,31 @@ public static class TrainCommand
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return Fail(r, ExitCodes.OutputError, e, verbose); }
         catch (Exception e) { return Fail(r, ExitCodes.Internal, e, verbose); }
         finally { Console.CancelKeyPress -= onCancel; }
+    }
+
+    /// <summary>`ridcp train plot RUN_DIR... --metric psnr -o FILE.png`: the validation curves of several runs.</summary>
+    static Command CreatePlot()
+    {
+        var runs = new Argument<string[]>("RUN_DIR") { Description = "Run folders (their validation.csv)", Arity = ArgumentArity.OneOrMore };
+        var metric = new Option<string>("--metric") { Description = "Column of validation.csv (psnr, ssim, ...)", DefaultValueFactory = _ => "psnr" };
+        var output = new Option<string>("--output", "-o") { Description = "PNG to write", Required = true };
+        var cmd = new Command("plot", "Validation curves of several runs in one PNG (one line per run)");
+        cmd.Arguments.Add(runs);
+        cmd.Options.Add(metric);
+        cmd.Options.Add(output);
+        cmd.SetAction(r =>
+        {
+            try
+            {
+                ValidationPlot.Write(r.GetValue(runs)!, r.GetValue(metric)!, r.GetValue(output)!);
+                r.InvocationConfiguration.Output.WriteLine($"wrote {r.GetValue(output)}");
+                return ExitCodes.Ok;
+            }
+            catch (Exception e) when (e is ArgumentException) { return Fail(r, ExitCodes.Usage, e, false); }
+            catch (Exception e) when (e is FileNotFoundException or InvalidDataException or FormatException) { return Fail(r, ExitCodes.BadInput, e, false); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return Fail(r, ExitCodes.OutputError, e, false); }
+        });
+        return cmd;
     }
 
     internal static Command CreateBench()
