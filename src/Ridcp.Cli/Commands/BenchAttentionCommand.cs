@@ -35,11 +35,7 @@ public static class BenchAttentionCommand
                 rows = AttentionBenchmark.Run(parse.GetValue(size), parse.GetValue(dim), parse.GetValue(heads), parse.GetValue(window),
                     parse.GetValue(kernel), parse.GetValue(dilation), parse.GetValue(runs), Devices.Parse(parse.GetValue(device)!));
             }
-            catch (ArgumentException e)
-            {
-                parse.InvocationConfiguration.Error.WriteLine($"error: {e.Message.ReplaceLineEndings(" ").Trim()}");
-                return ExitCodes.Usage;
-            }
+            catch (Exception e) { return CliErrors.Report(parse, e, false); }
 #if DEBUG
             o.WriteLine("note: debug build, figures not representative (use dotnet run -c Release)");
 #endif
