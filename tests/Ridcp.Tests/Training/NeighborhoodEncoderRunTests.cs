@@ -54,7 +54,8 @@ public class NeighborhoodEncoderRunTests
     [InlineData("dinat", EncoderAttention.Dinat)]
     public void A_neighborhood_encoder_trains_resumes_exactly_and_feeds_the_dehazer_and_chm(string name, EncoderAttention attention)
     {
-        string root = TinySetup.TempDir("nat-run");
+        using var tempFolder = new TempFolder();
+        string root = tempFolder.Path;
         TinySetup.ImageFolder(Path.Combine(root, "data", "clear"), count: 3, size: 64);
         string hq = Path.Combine(root, "vqgan.pth");
         using (var stage1 = new VQWeightDehazeNet(TinySetup.Net(lq: false))) NetworkFile.Write(hq, stage1);

@@ -8,7 +8,8 @@ public class ValidationPlotTests
     [Fact]
     public void The_curves_of_several_runs_go_into_one_png_and_the_csv_files_stay_untouched()
     {
-        string root = TinySetup.TempDir("valplot");
+        using var tempFolder = new TempFolder();
+        string root = tempFolder.Path;
         var runs = new[] { "swin-s0", "nat-s0" }.Select(n => Path.Combine(root, n)).ToArray();
         foreach (var (dir, i) in runs.Select((d, i) => (d, i)))
         {
