@@ -24,11 +24,11 @@ public static class BenchDehazeCommand
         var threads = new Option<int?>("--threads") { Description = "Torch intra-op threads (default: TorchSharp's choice)" };
         var maxMemory = new Option<string?>("--max-memory") { Description = "Memory budget as in `ridcp dehaze` (600M, 2G; default: half the available memory)" };
         var sweep = new Option<string?>("--size-sweep") { Description = "Megapixel sizes to time one after the other, e.g. 1,4,16 (3:2 images); prints time and peak memory per megapixel" };
-        var image = new Option<string?>("--image") { Description = "Photo to upscale to each size (default: a smooth seeded image)" };
+        var photo = new Option<string?>("--image") { Description = "Photo to upscale to each size (default: a smooth seeded image)" };
         var device = CommonOptions.Device();
         var verbose = CommonOptions.Verbose();
         var cmd = new Command("dehaze", "Time `ridcp dehaze` on one image of the official configuration; prints wall time and peak memory");
-        foreach (var o in new Option[] { size, weights, chm, runs, threads, maxMemory, sweep, image, device, verbose }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { size, weights, chm, runs, threads, maxMemory, sweep, photo, device, verbose }) cmd.Options.Add(o);
         cmd.SetAction(parse =>
         {
             var o = parse.InvocationConfiguration.Output;
@@ -42,7 +42,7 @@ public static class BenchDehazeCommand
                     ? Seeded(parse.GetValue(device)!, budget)
                     : Dehazer.Load(new DehazerOptions { WeightsPath = weightsPath, ChmWeightPath = parse.GetValue(chm), Device = parse.GetValue(device)!, MaxMemoryBytes = budget });
                 if (parse.GetValue(sweep) is string sizes)
-                    return SizeSweep(o, dehazer, sizes, parse.GetValue(image), weightsPath);
+                    return SizeSweep(o, dehazer, sizes, parse.GetValue(photo), weightsPath);
                 var image = SeededImage(w, h);
                 long? rssBefore = ProcessMemory.CurrentRssBytes();
                 o.WriteLine($"ridcp bench dehaze: {w}x{h}, {(weightsPath ?? "seeded random weights")}, official LQ configuration, alpha {dehazer.Alpha.ToString(CultureInfo.InvariantCulture)}, {torch.get_num_threads()} threads, {Environment.ProcessorCount} CPUs");

@@ -46,11 +46,22 @@ public class TilePlannerTests
     }
 
     [Fact]
-    public void The_default_halo_covers_the_receptive_field_on_the_pad_grid()
+    public void The_halo_lies_on_the_pad_grid_and_grows_with_the_swin_depth()
     {
-        int halo = ReceptiveField.Halo(Bundled);
-        Assert.True(halo >= ReceptiveField.Radius(Bundled));
-        Assert.Equal(0, halo % Bundled.PadMultiple);
+        int bound = ReceptiveField.Halo(Bundled);
+        Assert.True(bound >= ReceptiveField.Radius(Bundled));
+        Assert.Equal(0, bound % Bundled.PadMultiple);
+        Assert.Equal(64, TiledForward.DefaultHalo(Bundled));                 // the measured sufficient halo (docs/tiling.md)
+        Assert.True(TiledForward.DefaultHalo(VQWeightDehazeNetOptions.OfficialLq) > 64);
         Assert.True(ReceptiveField.Radius(VQWeightDehazeNetOptions.OfficialLq) > ReceptiveField.Radius(Bundled));
+    }
+
+    [Fact]
+    public void Six_hundred_megabytes_hold_a_1600x1200_photo_of_the_bundled_model_in_tiles()
+    {
+        // Issue 12's target; 300 MiB resident is what `ridcp dehaze` holds with the bundled model before the image.
+        var grid = TilePlanner.Plan(Bundled, 1216, 1632, 600 * MiB, 300 * MiB);
+        Assert.NotNull(grid);
+        Assert.True(grid!.CoreSize >= 64, $"core {grid.CoreSize}");
     }
 }

