@@ -133,11 +133,11 @@ public static class DehazeCommand
 
     /// <summary>Dehazes items (plain, per-image alpha or alpha sweep), calling back after each item and after each
     /// part of an item (a tile, an alpha of a sweep) with the fraction of the item done and a line.</summary>
-    delegate IReadOnlyList<DehazeItemResult> Runner(IReadOnlyList<DehazeItem> items, Action<DehazeItemResult>? onItemDone,
+    internal delegate IReadOnlyList<DehazeItemResult> Runner(IReadOnlyList<DehazeItem> items, Action<DehazeItemResult>? onItemDone,
                                                     Action<double, string>? onPartDone);
 
     /// <summary>One image: on a terminal a bar over its tiles (or alphas), redirected a line per tile (or alpha).</summary>
-    static int RunOne(ParseResult parse, Runner run, DehazeItem item, bool verbose, Func<string> detail)
+    internal static int RunOne(ParseResult parse, Runner run, DehazeItem item, bool verbose, Func<string> detail)
     {
         var r = ProgressDisplay.Run(parse, Path.GetFileName(item.Input), 1, step =>
             run([item], null, (fraction, line) => step(fraction, line))[0]);
@@ -148,7 +148,7 @@ public static class DehazeCommand
 
     /// <summary>A folder: on a terminal one bar over the images (advancing with the tiles of each) with the time
     /// left; redirected a line per image.</summary>
-    static int RunFolder(ParseResult parse, Runner run, IReadOnlyList<DehazeItem> items, bool verbose, Func<string> detail)
+    internal static int RunFolder(ParseResult parse, Runner run, IReadOnlyList<DehazeItem> items, bool verbose, Func<string> detail)
     {
         var stdout = parse.InvocationConfiguration.Output;
         var clock = Stopwatch.StartNew();
