@@ -140,7 +140,11 @@ public static class DehazeCommand
     internal static int RunOne(ParseResult parse, Runner run, DehazeItem item, bool verbose, Func<string> detail)
     {
         var r = ProgressDisplay.Run(parse, Path.GetFileName(item.Input), 1, step =>
-            run([item], null, (fraction, line) => step(fraction, line))[0]);
+        {
+            var result = run([item], null, (fraction, line) => step(fraction, line))[0];
+            step(1, null);   // an image that ran whole reports no parts: the bar still ends full
+            return result;
+        });
         if (!r.Ok) return CliErrors.Report(parse, r.Error!, verbose);
         parse.InvocationConfiguration.Output.WriteLine($"{r.Item.Output} ({Seconds(r.Elapsed)}{detail()})");
         return ExitCodes.Ok;
