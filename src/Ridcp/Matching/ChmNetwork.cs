@@ -28,7 +28,7 @@ public sealed class ChmNetwork : IDisposable
     public Tensor Codebook => net.Quantizer.Codebook;
 
     /// <param name="stage">"hq" for the VQGAN of the first training stage, "lq" for the dehazer.</param>
-    public static ChmNetwork Load(string weightsPath, string stage, int maxSize = MaxSizeRule.DefaultMaxSize, string device = "cpu")
+    public static ChmNetwork Load(string weightsPath, string stage, int maxSize = MaxSizeRule.OfficialMaxSize, string device = "cpu")
     {
         bool lq = stage switch
         {
