@@ -12,6 +12,7 @@ public static class BenchCommand
         cmd.Subcommands.Add(BenchDehazeCommand.Create());
         cmd.Subcommands.Add(BenchMetricsCommand.Create());
         cmd.Subcommands.Add(TrainCommand.CreateBench());
+        cmd.Subcommands.Add(BenchAttentionCommand.Create());
         return cmd;
     }
 }

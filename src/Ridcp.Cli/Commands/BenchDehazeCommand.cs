@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Ridcp.Imaging;
 using Ridcp.Inference;
+using Ridcp.Inference.Tiling;
 using Ridcp.Models;
 using TorchSharp;
 
@@ -21,10 +22,13 @@ public static class BenchDehazeCommand
         var chm = new Option<string?>("--chm-weight") { Description = "CHM weight file to use with --weights" };
         var runs = new Option<int>("--runs") { Description = "Timed runs after the first (warm-up) run", DefaultValueFactory = _ => 1 };
         var threads = new Option<int?>("--threads") { Description = "Torch intra-op threads (default: TorchSharp's choice)" };
+        var maxMemory = new Option<string?>("--max-memory") { Description = "Memory budget as in `ridcp dehaze` (600M, 2G; default: half the available memory)" };
+        var sweep = new Option<string?>("--size-sweep") { Description = "Megapixel sizes to time one after the other, e.g. 1,4,16 (3:2 images); prints time and peak memory per megapixel" };
+        var photo = new Option<string?>("--image") { Description = "Photo to upscale to each size (default: a smooth seeded image)" };
         var device = CommonOptions.Device();
         var verbose = CommonOptions.Verbose();
         var cmd = new Command("dehaze", "Time `ridcp dehaze` on one image of the official configuration; prints wall time and peak memory");
-        foreach (var o in new Option[] { size, weights, chm, runs, threads, device, verbose }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { size, weights, chm, runs, threads, maxMemory, sweep, photo, device, verbose }) cmd.Options.Add(o);
         cmd.SetAction(parse =>
         {
             var o = parse.InvocationConfiguration.Output;
@@ -33,9 +37,12 @@ public static class BenchDehazeCommand
                 var (w, h) = ParseSize(parse.GetValue(size)!);
                 if (parse.GetValue(threads) is int t) torch.set_num_threads(t);
                 string? weightsPath = parse.GetValue(weights);
+                long? budget = parse.GetValue(maxMemory) is string mm ? MemoryBudget.Parse(mm) : null;
                 using var dehazer = weightsPath is null
-                    ? Seeded(parse.GetValue(device)!)
-                    : Dehazer.Load(new DehazerOptions { WeightsPath = weightsPath, ChmWeightPath = parse.GetValue(chm), Device = parse.GetValue(device)! });
+                    ? Seeded(parse.GetValue(device)!, budget)
+                    : Dehazer.Load(new DehazerOptions { WeightsPath = weightsPath, ChmWeightPath = parse.GetValue(chm), Device = parse.GetValue(device)!, MaxMemoryBytes = budget });
+                if (parse.GetValue(sweep) is string sizes)
+                    return SizeSweep(o, dehazer, sizes, parse.GetValue(photo), weightsPath);
                 var image = SeededImage(w, h);
                 long? rssBefore = ProcessMemory.CurrentRssBytes();
                 o.WriteLine($"ridcp bench dehaze: {w}x{h}, {(weightsPath ?? "seeded random weights")}, official LQ configuration, alpha {dehazer.Alpha.ToString(CultureInfo.InvariantCulture)}, {torch.get_num_threads()} threads, {Environment.ProcessorCount} CPUs");
@@ -70,11 +77,48 @@ public static class BenchDehazeCommand
         return cmd;
     }
 
-    static Dehazer Seeded(string device)
+    static Dehazer Seeded(string device, long? budget)
     {
         var net = new VQWeightDehazeNet(VQWeightDehazeNetOptions.OfficialLq);
         BenchmarkWeights.Fill(net);
-        return Dehazer.FromNetwork(net, Dehazer.OfficialAlpha, MaxSizeRule.DefaultMaxSize, device);
+        return Dehazer.FromNetwork(net, Dehazer.OfficialAlpha, null, device, budget);
+    }
+
+    /// <summary>One run per size (3:2 images of the given megapixels), each after a reset of the peak: CPU and
+    /// wall time per megapixel, peak resident memory, and how the image was tiled.</summary>
+    static int SizeSweep(TextWriter o, Dehazer dehazer, string sizes, string? photo, string? weightsPath)
+    {
+        var megapixels = sizes.Split(',').Select(t => double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && v > 0 ? v
+            : throw new ArgumentException($"--size-sweep takes megapixels such as 1,4,16, got '{sizes}'")).ToList();
+        var source = photo is null ? null : ImageFile.Read(photo);
+        bool peaks = ProcessMemory.ResetPeak();
+        o.WriteLine($"ridcp bench dehaze --size-sweep: {(weightsPath ?? "seeded random weights, official configuration")}, {(photo is null ? "smooth seeded images" : "upscaled " + Path.GetFileName(photo))}, budget {MemoryBudget.Describe(dehazer.MemoryBudgetBytes)}, {torch.get_num_threads()} threads, {Environment.ProcessorCount} CPUs");
+        o.WriteLine($"resident before: {Mb(ProcessMemory.CurrentRssBytes())}{(peaks ? "" : " (peaks cannot be reset here: each peak is the largest so far)")}");
+        o.WriteLine("size | MP | wall s | CPU s | CPU s/MP | peak | tiles");
+        using var process = Process.GetCurrentProcess();
+        foreach (double mp in megapixels)
+        {
+            int w = (int)Math.Round(Math.Sqrt(mp * 1e6 * 1.5)), h = (int)Math.Round(w / 1.5);
+            var img = source is null ? SeededImage(w, h) : Upscaled(source, w, h);
+            GC.Collect();
+            ProcessMemory.ResetPeak();
+            process.Refresh();
+            var cpu0 = process.TotalProcessorTime;
+            var clock = Stopwatch.StartNew();
+            dehazer.Dehaze(img);
+            double wall = clock.Elapsed.TotalSeconds;
+            process.Refresh();
+            double cpu = (process.TotalProcessorTime - cpu0).TotalSeconds, actual = (double)w * h / 1e6;
+            string tiles = dehazer.LastGrid is { } g ? $"{g.Tiles.Count} of {g.CoreSize} px + {g.Halo} px halo (x{g.Overhead:0.00} pixels)" : "whole image";
+            o.WriteLine($"{w}x{h} | {actual:0.00} | {S(wall)} | {S(cpu)} | {S(cpu / actual)} | {Mb(ProcessMemory.PeakRssBytes())} | {tiles}");
+        }
+        return ExitCodes.Ok;
+    }
+
+    static RgbImage Upscaled(RgbImage source, int w, int h)
+    {
+        using var scope = torch.NewDisposeScope();
+        return RgbImage.FromTensor(MaxSizeRule.Resize(source.ToTensor(), h, w).clamp(0, 1));
     }
 
     /// <summary>A smooth seeded test image (a random image would be an unusually hard case for nothing).</summary>

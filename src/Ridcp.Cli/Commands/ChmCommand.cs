@@ -24,7 +24,7 @@ public static class ChmCommand
     static Option<bool> Verbose() => CommonOptions.Verbose();
 
     static Option<int> MaxSizeOption() => new("--max-size")
-    { Description = "Images with h*w >= max-size^2 are processed at half size (as ridcp dehaze does)", DefaultValueFactory = _ => MaxSizeRule.DefaultMaxSize };
+    { Description = "Images with h*w >= max-size^2 are processed at half size (the official rule; ridcp dehaze applies it only when given --max-size)", DefaultValueFactory = _ => MaxSizeRule.OfficialMaxSize };
 
     static Command Stats()
     {

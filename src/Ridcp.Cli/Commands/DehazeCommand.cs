@@ -3,8 +3,8 @@ using System.Diagnostics;
 using System.Globalization;
 using Ridcp.Baselines;
 using Ridcp.Inference;
+using Ridcp.Inference.Tiling;
 using Ridcp.Matching;
-using Spectre.Console;
 
 namespace Ridcp.Cli.Commands;
 
@@ -26,8 +26,10 @@ public static class DehazeCommand
         alphaRange.Description = "Range searched by --alpha auto, MIN:MAX";
         var alphaSweep = new Option<string?>("--alpha-sweep")
         { Description = "FROM:TO:STEP: one output per alpha (NAME_alphaA.ext) and a contact sheet (NAME_sweep.ext); needs a CHM weight" };
-        var maxSize = new Option<int>("--max-size")
-        { Description = "Images with h*w >= max-size^2 are processed at half size (official rule)", DefaultValueFactory = _ => MaxSizeRule.DefaultMaxSize };
+        var maxSize = new Option<int?>("--max-size")
+        { Description = $"Process images with h*w >= max-size^2 at half size and upsample the result (the official rule: --max-size {MaxSizeRule.OfficialMaxSize}); default: every image at its own size" };
+        var maxMemory = new Option<string?>("--max-memory")
+        { Description = $"Memory budget such as 600M or 2G; larger images run in tiles with the whole image's statistics (default: {MemoryBudget.DefaultShareOfAvailable:P0} of the available memory)" };
         var bitDepth = new Option<int>("--bit-depth")
         { Description = "Bits per channel of PNG outputs: 8 (as the official inference) or 16", DefaultValueFactory = _ => 8 };
         var method = new Option<string>("--method")
@@ -41,7 +43,7 @@ public static class DehazeCommand
 
         var cmd = new Command("dehaze", "Dehaze an image or a folder of images with RIDCP (or the dark channel prior baseline)");
         cmd.Arguments.Add(input);
-        foreach (var o in new Option[] { output, weights, chm, alpha, alphaRange, alphaSweep, maxSize, bitDepth, method, device, shard, skipExisting, verbose }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { output, weights, chm, alpha, alphaRange, alphaSweep, maxSize, maxMemory, bitDepth, method, device, shard, skipExisting, verbose }) cmd.Options.Add(o);
         cmd.SetAction(parse =>
         {
             bool v = parse.GetValue(verbose);
@@ -73,6 +75,7 @@ public static class DehazeCommand
                     ChmWeightPath = parse.GetValue(chm),
                     Alpha = fixedAlpha,
                     MaxSize = parse.GetValue(maxSize),
+                    MaxMemoryBytes = parse.GetValue(maxMemory) is string mm ? MemoryBudget.Parse(mm) : null,
                     Device = parse.GetValue(device) ?? "cpu",
                 };
                 items = DehazePlan.Make(parse.GetValue(input)!, parse.GetValue(output)!);
@@ -94,17 +97,22 @@ public static class DehazeCommand
             {
                 if (v) foreach (var note in dehazer.LoadNotes) stdout.WriteLine(note);
                 int depth = parse.GetValue(bitDepth);
-                Runner run = (its, done) => DehazeRun.Run(its, dehazer.Dehaze, done, depth);
-                Func<string> detail = () => "";
+                // Progress inside the current image (tiles of a large image, alphas of a sweep), fraction and line.
+                Action<double, string>? part = null;
+                dehazer.TileProgress = p => part?.Invoke((double)p.Done / p.Total, $"tile {p.Done}/{p.Total}");
+                Runner run = (its, done, onPart) => { part = onPart; return DehazeRun.Run(its, dehazer.Dehaze, done, depth); };
+                Func<string> detail = () => v && dehazer.LastGrid is { } g
+                    ? $", {g.Tiles.Count} tiles of {g.CoreSize} px + {g.Halo} px halo" : "";
                 if (sweep is not null)
-                    run = (its, done) => AlphaSweep.Run(dehazer, its, sweep, done);
+                    run = (its, done, onPart) => AlphaSweep.Run(dehazer, its, sweep, done,
+                        (i, a) => onPart?.Invoke((i + 1.0) / sweep.Count, $"{AlphaSweep.Label(a)} ({i + 1}/{sweep.Count})"));
                 if (auto)
                 {
                     PerImageAlpha chooser;
                     try { chooser = new PerImageAlpha(dehazer, PerImageAlpha.ClearStatisticsFor(options.ChmWeightPath!), autoRange!); }
                     catch (Exception e) { return CliErrors.Report(parse, e, v); }
                     double last = double.NaN;
-                    run = (its, done) => DehazeRun.Run(its, img => { var (o, c) = chooser.Dehaze(img); last = c.Alpha; return o; }, done, depth);
+                    run = (its, done, onPart) => { part = onPart; return DehazeRun.Run(its, img => { var (o, c) = chooser.Dehaze(img); last = c.Alpha; return o; }, done, depth); };
                     detail = () => ", alpha " + last.ToString("0.##", CultureInfo.InvariantCulture);
                 }
                 if (!DehazePlan.IsFolder(parse.GetValue(input)!)) return RunOne(parse, run, items[0], v, detail);
@@ -129,7 +137,7 @@ public static class DehazeCommand
         catch (Exception e) { return CliErrors.Report(parse, e, verbose); }
         if (items.Count == 0) return NothingToDo(parse);
         int depth = parse.GetValue(bitDepth);
-        Runner run = (its, done) => DehazeRun.Run(its, DarkChannelPrior.Dehaze, done, depth);
+        Runner run = (its, done, _) => DehazeRun.Run(its, DarkChannelPrior.Dehaze, done, depth);
         if (!DehazePlan.IsFolder(parse.GetValue(input)!)) return RunOne(parse, run, items[0], verbose, () => "");
         return RunFolder(parse, run, items, verbose, () => "");
     }
@@ -153,17 +161,27 @@ public static class DehazeCommand
         return ExitCodes.Ok;
     }
 
-    /// <summary>Dehazes items (plain, per-image alpha or alpha sweep), calling back after each.</summary>
-    internal delegate IReadOnlyList<DehazeItemResult> Runner(IReadOnlyList<DehazeItem> items, Action<DehazeItemResult>? onItemDone);
+    /// <summary>Dehazes items (plain, per-image alpha or alpha sweep), calling back after each item and after each
+    /// part of an item (a tile, an alpha of a sweep) with the fraction of the item done and a line.</summary>
+    internal delegate IReadOnlyList<DehazeItemResult> Runner(IReadOnlyList<DehazeItem> items, Action<DehazeItemResult>? onItemDone,
+                                                    Action<double, string>? onPartDone);
 
+    /// <summary>One image: on a terminal a bar over its tiles (or alphas), redirected a line per tile (or alpha).</summary>
     internal static int RunOne(ParseResult parse, Runner run, DehazeItem item, bool verbose, Func<string> detail)
     {
-        var r = run([item], null)[0];
+        var r = ProgressDisplay.Run(parse, Path.GetFileName(item.Input), 1, step =>
+        {
+            var result = run([item], null, (fraction, line) => step(fraction, line))[0];
+            step(1, null);   // an image that ran whole reports no parts: the bar still ends full
+            return result;
+        });
         if (!r.Ok) return CliErrors.Report(parse, r.Error!, verbose);
         parse.InvocationConfiguration.Output.WriteLine($"{r.Item.Output} ({Seconds(r.Elapsed)}{detail()})");
         return ExitCodes.Ok;
     }
 
+    /// <summary>A folder: on a terminal one bar over the images (advancing with the tiles of each) with the time
+    /// left; redirected a line per image.</summary>
     internal static int RunFolder(ParseResult parse, Runner run, IReadOnlyList<DehazeItem> items, bool verbose, Func<string> detail)
     {
         var stdout = parse.InvocationConfiguration.Output;
@@ -171,27 +189,16 @@ public static class DehazeCommand
         if (jpegs > 0)
             stdout.WriteLine($"note: {jpegs} output(s) are JPEG like their inputs, encoded again at quality 95 (lossy); dehaze a single file to choose .png");
         var clock = Stopwatch.StartNew();
-        IReadOnlyList<DehazeItemResult> results;
-        if (CommonOptions.IsInteractive(parse))
+        var results = ProgressDisplay.Run(parse, "dehazing", items.Count, step =>
         {
-            results = AnsiConsole.Progress().AutoClear(false).Start(ctx =>
+            int done = 0;
+            return run(items, r =>
             {
-                var task = ctx.AddTask("dehazing", maxValue: items.Count);
-                return run(items, r =>
-                {
-                    if (!r.Ok) CliErrors.Report(parse, r.Error!, verbose, Path.GetFileName(r.Item.Input));
-                    task.Increment(1);
-                });
-            });
-        }
-        else
-        {
-            results = run(items, r =>
-            {
-                if (r.Ok) stdout.WriteLine($"{r.Item.Output} ({Seconds(r.Elapsed)}{detail()})");
-                else CliErrors.Report(parse, r.Error!, verbose, Path.GetFileName(r.Item.Input));
-            });
-        }
+                done++;
+                if (!r.Ok) CliErrors.Report(parse, r.Error!, verbose, Path.GetFileName(r.Item.Input));
+                step(done, r.Ok ? $"{r.Item.Output} ({Seconds(r.Elapsed)}{detail()})" : null);
+            }, (fraction, _) => step(done + fraction, null));
+        });
         var failed = results.Where(r => !r.Ok).ToList();
         stdout.WriteLine($"{results.Count - failed.Count} of {results.Count} images dehazed in {Seconds(clock.Elapsed)}");
         if (failed.Count == 0) return ExitCodes.Ok;

@@ -34,7 +34,7 @@ public static class ReconstructCommand
             catch (Exception e) { return CliErrors.Report(parse, e, v); }
             using (net)
             {
-                DehazeCommand.Runner run = (its, done) => DehazeRun.Run(its, net.Dehaze, done, 8);
+                DehazeCommand.Runner run = (its, done, _) => DehazeRun.Run(its, net.Dehaze, done, 8);
                 if (!DehazePlan.IsFolder(parse.GetValue(input)!)) return DehazeCommand.RunOne(parse, run, items[0], v, () => "");
                 return DehazeCommand.RunFolder(parse, run, items, v, () => "");
             }

@@ -30,19 +30,21 @@ public static class TrainCommand
     static readonly Option<string?> VggWeights = new("--vgg-weights") { Description = "torchvision VGG19 weights (vgg19-dcbb9e9d.pth, not shipped): turns on the semantic loss of `train vqgan` (semantic_opt, default weight 0.1)" };
     static readonly Option<string> DeviceOpt = new("--device") { Description = "cpu or cuda[:N] (needs a CUDA TorchSharp build)", DefaultValueFactory = _ => "cpu" };
     static readonly Option<bool> Verbose = CommonOptions.Verbose();
+    static readonly Option<long?> Seed = new("--seed") { Description = "Replaces the config's manual_seed (new runs only)" };
 
     public static Command Create()
     {
         var cmd = new Command("train", "Train RIDCP's two stages: vqgan (high-quality priors), then ridcp (the dehazer)").WithDetails(Description);
         cmd.Subcommands.Add(Stage("vqgan", "Stage 1: the high-quality-prior VQGAN on clear images", TrainStage.Vqgan, VggWeights));
         cmd.Subcommands.Add(Stage("ridcp", "Stage 2: the dehazing network, from a vqgan checkpoint (--hq-weights)", TrainStage.Ridcp));
+        cmd.Subcommands.Add(CreatePlot());
         return cmd;
     }
 
     static Command Stage(string name, string description, TrainStage stage, params Option[] stageOptions)
     {
         var cmd = new Command(name, description);
-        foreach (var o in new Option[] { Config, Out, Resume, Iterations, Data, HqWeights, DeviceOpt, Verbose }.Concat(stageOptions)) cmd.Options.Add(o);
+        foreach (var o in new Option[] { Config, Out, Resume, Iterations, Data, HqWeights, Seed, DeviceOpt, Verbose }.Concat(stageOptions)) cmd.Options.Add(o);
         cmd.SetAction(r => Run(r, stage));
         return cmd;
     }
@@ -57,7 +59,8 @@ public static class TrainCommand
         if (dir is null) return CliErrors.Report(r, new ArgumentException("--out RUN_DIR (or --resume RUN_DIR) is required"), verbose);
         if (resume is null && r.GetValue(Config) is null) return CliErrors.Report(r, new ArgumentException("--config FILE is required"), verbose);
         var req = new TrainRequest(stage, r.GetValue(Config), dir, resume is not null, r.GetValue(Data), r.GetValue(Iterations),
-                                   r.GetValue(HqWeights), r.GetValue(DeviceOpt)!, stage == TrainStage.Vqgan ? r.GetValue(VggWeights) : null);
+                                   r.GetValue(HqWeights), r.GetValue(DeviceOpt)!, stage == TrainStage.Vqgan ? r.GetValue(VggWeights) : null,
+                                   r.GetValue(Seed));
 
         using var cts = new CancellationTokenSource();
         ConsoleCancelEventHandler onCancel = (_, e) =>
@@ -85,6 +88,29 @@ public static class TrainCommand
         }
         catch (Exception e) { return CliErrors.Report(r, e, verbose); }
         finally { Console.CancelKeyPress -= onCancel; }
+    }
+
+    /// <summary>`ridcp train plot RUN_DIR... --metric psnr -o FILE.png`: the validation curves of several runs.</summary>
+    static Command CreatePlot()
+    {
+        var runs = new Argument<string[]>("RUN_DIR") { Description = "Run folders (their validation.csv)", Arity = ArgumentArity.OneOrMore };
+        var metric = new Option<string>("--metric") { Description = "Column of validation.csv (psnr, ssim, ...)", DefaultValueFactory = _ => "psnr" };
+        var output = new Option<string>("--output", "-o") { Description = "PNG to write", Required = true };
+        var cmd = new Command("plot", "Validation curves of several runs in one PNG (one line per run)");
+        cmd.Arguments.Add(runs);
+        cmd.Options.Add(metric);
+        cmd.Options.Add(output);
+        cmd.SetAction(r =>
+        {
+            try
+            {
+                ValidationPlot.Write(r.GetValue(runs)!, r.GetValue(metric)!, r.GetValue(output)!);
+                r.InvocationConfiguration.Output.WriteLine($"wrote {r.GetValue(output)}");
+                return ExitCodes.Ok;
+            }
+            catch (Exception e) { return CliErrors.Report(r, e, false); }
+        });
+        return cmd;
     }
 
     internal static Command CreateBench()

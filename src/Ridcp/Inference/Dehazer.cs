@@ -1,6 +1,7 @@
 using Ridcp.Checkpoints;
 using Ridcp.Core;
 using Ridcp.Imaging;
+using Ridcp.Inference.Tiling;
 using Ridcp.Models;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -8,41 +9,51 @@ using static TorchSharp.torch;
 namespace Ridcp.Inference;
 
 /// <summary>Dehazes images with a RIDCP network, the way the official inference_ridcp.py does: RGB in [0,1],
-/// net.test() (mirror padding to a multiple of 32 and crop-back), the large-image halving rule, clamp to [0,1].
+/// net.test() (mirror padding to a multiple of 32 and crop-back), clamp to [0,1]; every image at its own size
+/// unless a max size asks for the official halving rule. An image whose estimated working set exceeds the memory
+/// budget runs in tiles with the whole image's statistics (Tiling/, docs/tiling.md).
 /// One dispose scope and no_grad per image, so memory stays flat over a folder.</summary>
 public sealed class Dehazer : IDisposable
 {
     /// <summary>The alpha of the official README's inference command (--alpha -21.25).</summary>
     public const float OfficialAlpha = -21.25f;
 
-    /// <summary>State-dict key of the CHM weight, which the official code reads from a separate file.</summary>
-    public const string ChmWeightKey = "quantize_group.0.weight";
+    /// <summary>State-dict key of the CHM weight (<see cref="NetworkFile.ChmWeightKey"/>).</summary>
+    public const string ChmWeightKey = NetworkFile.ChmWeightKey;
 
-    /// <summary>Checkpoint entry holding our architecture options (VQWeightDehazeNetOptions.ToDictionary()).</summary>
-    public const string ArchKey = "ridcp_arch";
+    /// <summary>Checkpoint entry holding our architecture options (<see cref="NetworkFile.ArchKey"/>).</summary>
+    public const string ArchKey = NetworkFile.ArchKey;
 
     readonly VQWeightDehazeNet net;
     readonly Device device;
 
     /// <summary>CHM alpha used for every image; 0 = plain nearest-code matching.</summary>
     public float Alpha { get; }
-    public int MaxSize { get; }
+    /// <summary>Official halving rule (h*w >= max_size^2 runs at half size); null = every image at its own size.</summary>
+    public int? MaxSize { get; }
+    /// <summary>Memory the whole process may use (--max-memory); images that would exceed it run in tiles.</summary>
+    public long MemoryBudgetBytes { get; }
+    /// <summary>Called after each tile of a tiled image (progress of one long image).</summary>
+    public Action<TileProgress>? TileProgress { get; set; }
+    /// <summary>The tiling of the last image, or null when it ran whole.</summary>
+    public TileGrid? LastGrid { get; private set; }
     public VQWeightDehazeNetOptions Architecture => net.Options;
     /// <summary>Human-readable account of the loading: configuration, keys, CHM weight, anything skipped.</summary>
     public IReadOnlyList<string> LoadNotes { get; }
 
-    Dehazer(VQWeightDehazeNet net, Device device, float alpha, int maxSize, IReadOnlyList<string> notes)
+    Dehazer(VQWeightDehazeNet net, Device device, float alpha, int? maxSize, long? memoryBudget, IReadOnlyList<string> notes)
     {
         this.net = net; this.device = device; Alpha = alpha; MaxSize = maxSize; LoadNotes = notes;
+        MemoryBudgetBytes = memoryBudget ?? MemoryBudget.Default();
     }
 
     /// <summary>Wraps an already built and filled network (benchmarks, tests).</summary>
-    public static Dehazer FromNetwork(VQWeightDehazeNet net, float alpha = 0f, int maxSize = MaxSizeRule.DefaultMaxSize, string device = "cpu")
+    public static Dehazer FromNetwork(VQWeightDehazeNet net, float alpha = 0f, int? maxSize = null, string device = "cpu", long? memoryBudget = null)
     {
         var dev = Devices.Parse(device);
         net.eval();
         net.to(dev);
-        return new Dehazer(net, dev, alpha, maxSize, ["network given directly"]);
+        return new Dehazer(net, dev, alpha, maxSize, memoryBudget, ["network given directly"]);
     }
 
     /// <summary>Builds the network a checkpoint describes and loads it. Strict by default, with one exception:
@@ -58,7 +69,7 @@ public sealed class Dehazer : IDisposable
         options.Validate();
         var dev = Devices.Parse(options.Device);
         var notes = new List<string>();
-        using var checkpoint = ModelCheckpoint.Read(options.WeightsPath);
+        using var checkpoint = NetworkFile.Read(options.WeightsPath);
         var arch = checkpoint.Architecture ?? VQWeightDehazeNetOptions.OfficialLq;
         notes.Add(checkpoint.Architecture is null
             ? "no architecture options in the checkpoint: official LQ configuration (inference_ridcp.py)"
@@ -69,34 +80,20 @@ public sealed class Dehazer : IDisposable
             throw new InvalidDataException($"{options.WeightsPath} holds an LQ-stage network (a dehazer); reconstruction needs the stage-1 VQGAN");
 
         bool chmFile = options.ChmWeightPath is not null;
-        bool chmInCheckpoint = checkpoint.StateDict.ContainsKey(ChmWeightKey);
+        bool chmInCheckpoint = checkpoint.HasChmWeight;
         // CHM matching needs the weight tensor. Without a file, a weight in the checkpoint is still loaded (a strict
         // load must accept it) but alpha is 0: plain matching, since exp(0 * w) = 1.
         arch = arch with { UseWeight = chmFile || chmInCheckpoint };
 
         using var chm = chmFile ? ReadChmWeight(options.ChmWeightPath!, arch.CodebookParams[0].Size) : null;
-        var net = new VQWeightDehazeNet(arch);
-        try
+        var extra = chm is not null && !chmInCheckpoint ? new Dictionary<string, Tensor> { [ChmWeightKey] = chm } : null;
+        var (net, report) = checkpoint.Build(arch, options.Strict, extra);
+        if (extra is not null) notes.Add($"{ChmWeightKey} taken from {options.ChmWeightPath} (not in the checkpoint)");
+        notes.Add("keys: " + report.Describe());
+        if (chm is not null)
         {
-            IReadOnlyDictionary<string, Tensor> stateDict = checkpoint.StateDict;
-            if (chm is not null && !chmInCheckpoint)
-            {
-                // A view with one more entry; the tensors stay owned by the checkpoint and by chm.
-                stateDict = new Dictionary<string, Tensor>(stateDict) { [ChmWeightKey] = chm };
-                notes.Add($"{ChmWeightKey} taken from {options.ChmWeightPath} (not in the checkpoint)");
-            }
-            var report = StateDictLoader.Load(net, stateDict, options.Strict);
-            notes.Add("keys: " + report.Describe());
-            if (chm is not null)
-            {
-                if (chmInCheckpoint) notes.Add($"{ChmWeightKey} of the checkpoint replaced by {options.ChmWeightPath}");
-                net.SetChmWeight(chm);
-            }
-        }
-        catch
-        {
-            net.Dispose();
-            throw;
+            if (chmInCheckpoint) notes.Add($"{ChmWeightKey} of the checkpoint replaced by {options.ChmWeightPath}");
+            net.SetChmWeight(chm);
         }
 
         float alpha = chmFile ? options.Alpha ?? OfficialAlpha : 0f;
@@ -104,13 +101,16 @@ public sealed class Dehazer : IDisposable
         notes.Add(chmFile ? $"CHM matching, alpha {alpha}" : "plain nearest-code matching (no CHM weight)");
         net.eval();
         net.to(dev);
-        return new Dehazer(net, dev, alpha, options.MaxSize, notes);
+        var dehazer = new Dehazer(net, dev, alpha, options.MaxSize, options.MaxMemoryBytes, notes);
+        notes.Add(options.MaxSize is int ms ? $"official halving of images with h*w >= {ms}^2" : "every image at its own size");
+        notes.Add($"memory budget {MemoryBudget.Describe(dehazer.MemoryBudgetBytes)}{(options.MaxMemoryBytes is null ? $" (default: {MemoryBudget.DefaultShareOfAvailable:P0} of the available memory)" : "")}");
+        return dehazer;
     }
 
     /// <summary>The CHM weight file: a bare tensor with one value per code.</summary>
     static Tensor ReadChmWeight(string path, int codes)
     {
-        var chm = ModelCheckpoint.ReadTensor(path, "CHM weight file");
+        var chm = NetworkFile.ReadTensor(path, "CHM weight file");
         if (chm.ndim == 1 && chm.shape[0] == codes) return chm;
         string shape = string.Join(", ", chm.shape);
         chm.Dispose();
@@ -177,7 +177,24 @@ public sealed class Dehazer : IDisposable
         bool halve = MaxSizeRule.NeedsHalving(h, w, MaxSize);
         long nh = halve ? h / 2 : h, nw = halve ? w / 2 : w;
         CheckSize(nh, nw, h, w);
-        return MaxSizeRule.Apply(x, MaxSize, t => net.Test(t, alpha).Output).clamp(0, 1);
+        return MaxSizeRule.Apply(x, MaxSize, t => Forward(t, alpha)).clamp(0, 1);
+    }
+
+    /// <summary>net.test() on x [1,3,h,w], whole when the budget holds it, else tiled on the padded image.</summary>
+    Tensor Forward(Tensor x, float alpha)
+    {
+        long h = x.shape[2], w = x.shape[3];
+        int m = net.Options.PadMultiple;
+        long hp = MirrorPadding.Target(h, m), wp = MirrorPadding.Target(w, m), resident = ProcessMemory.CurrentRssBytes() ?? 0;
+        var grid = TilePlanner.Plan(net.Options, hp, wp, MemoryBudgetBytes, resident);
+        LastGrid = grid;
+        if (grid is null) return net.Test(x, alpha).Output;
+        using var scope = NewDisposeScope();
+        var padded = MirrorPadding.Pad(x, m);
+        var statistics = new Bricks.ImageWide.ImageWideStatistics();
+        TiledForward.Seed(net, padded, statistics, TilePlanner.WholeImagePixels(net.Options, TilePlanner.NetworkBytes(hp, wp, MemoryBudgetBytes, resident)), alpha);
+        var output = TiledForward.Run(net, padded, grid, alpha, statistics, TileProgress);
+        return scope.MoveToOuter(output.narrow(2, 0, h).narrow(3, 0, w).contiguous());
     }
 
     /// <summary>The official padding appends one flipped copy, so it cannot reach the next multiple of 32 for

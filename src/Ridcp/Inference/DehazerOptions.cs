@@ -1,7 +1,8 @@
 namespace Ridcp.Inference;
 
 /// <summary>What <see cref="Dehazer.Load"/> needs: the network checkpoint, the optional CHM weight file and alpha,
-/// the large-image rule and the device. Defaults follow the official inference_ridcp.py.</summary>
+/// the large-image rule, the memory budget and the device. Defaults follow the official inference_ridcp.py,
+/// except that images run at their own size (the official halving is MaxSize = 1500).</summary>
 public sealed record DehazerOptions
 {
     /// <summary>Network checkpoint: the official layout (state dict under 'params', official LQ configuration) or
@@ -11,7 +12,10 @@ public sealed record DehazerOptions
     public string? ChmWeightPath { get; init; }
     /// <summary>CHM alpha; null = <see cref="Dehazer.OfficialAlpha"/> when a CHM weight is given. Requires one.</summary>
     public float? Alpha { get; init; }
-    public int MaxSize { get; init; } = MaxSizeRule.DefaultMaxSize;
+    /// <summary>The official halving rule (inference_ridcp.py --max_size, 1500 there); null = full resolution.</summary>
+    public int? MaxSize { get; init; }
+    /// <summary>Memory budget of the whole process in bytes; null = <see cref="Tiling.MemoryBudget.Default"/>.</summary>
+    public long? MaxMemoryBytes { get; init; }
     public string Device { get; init; } = "cpu";
     /// <summary>Refuse any missing, unexpected or mis-shaped key (the one allowed exception is documented on
     /// <see cref="Dehazer.Load"/>). False loads what fits and reports the rest, like the official strict=False.</summary>
@@ -27,5 +31,6 @@ public sealed record DehazerOptions
             throw new ArgumentException("--alpha needs a CHM weight (--chm-weight FILE); without one the matching is plain nearest-code matching");
         if (Alpha is float a && !float.IsFinite(a)) throw new ArgumentException($"alpha must be a finite number, got {a}");
         if (MaxSize < 1) throw new ArgumentException($"max size must be at least 1, got {MaxSize}");
+        if (MaxMemoryBytes <= 0) throw new ArgumentException($"max memory must be positive, got {MaxMemoryBytes}");
     }
 }

@@ -7,6 +7,14 @@ public static class ProcessMemory
     public static long? CurrentRssBytes() => Read("VmRSS:");
     public static long? PeakRssBytes() => Read("VmHWM:");
 
+    /// <summary>Resets the peak (VmHWM) to the current resident size, so that the next peak belongs to what follows
+    /// (Linux: writing 5 to /proc/self/clear_refs). False where that is not possible.</summary>
+    public static bool ResetPeak()
+    {
+        try { File.WriteAllText("/proc/self/clear_refs", "5"); return true; }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return false; }
+    }
+
     static long? Read(string field)
     {
         const string status = "/proc/self/status";

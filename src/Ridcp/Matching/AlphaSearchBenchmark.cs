@@ -1,3 +1,4 @@
+using Ridcp.Models;
 using System.Diagnostics;
 using static TorchSharp.torch;
 

@@ -38,10 +38,10 @@ public static class AlphaSweep
         Path.Combine(Path.GetDirectoryName(path) ?? "", Path.GetFileNameWithoutExtension(path) + suffix + Path.GetExtension(path));
 
     /// <summary>Dehazes every item at every α, writes each result beside the item's output and the contact sheet at
-    /// <see cref="SheetFor"/>; the results report the sheet as the item's output. A failing item is recorded and the
+    /// <see cref="SheetFor"/>, calling <paramref name="onAlphaDone"/> (index, α) after each α; the results report the sheet as the item's output. A failing item is recorded and the
     /// others go on (as DehazeRun does).</summary>
     public static IReadOnlyList<DehazeItemResult> Run(Dehazer dehazer, IReadOnlyList<DehazeItem> items, IReadOnlyList<double> alphas,
-        Action<DehazeItemResult>? onItemDone = null)
+        Action<DehazeItemResult>? onItemDone = null, Action<int, double>? onAlphaDone = null)
     {
         var results = new List<DehazeItemResult>(items.Count);
         foreach (var item in items)
@@ -53,11 +53,13 @@ public static class AlphaSweep
             {
                 var image = ImageFile.Read(item.Input);
                 var tiles = new List<(RgbImage, string)> { (image, "input") };
-                foreach (double a in alphas)
+                for (int i = 0; i < alphas.Count; i++)
                 {
+                    double a = alphas[i];
                     var result = dehazer.Dehaze(image, (float)a);
                     ImageFile.Write(result, OutputFor(item.Output, a));
                     tiles.Add((result, Label(a)));
+                    onAlphaDone?.Invoke(i, a);
                 }
                 ImageFile.Write(ContactSheet.Compose(tiles), sheetItem.Output);
             }

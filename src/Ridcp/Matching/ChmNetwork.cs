@@ -28,7 +28,7 @@ public sealed class ChmNetwork : IDisposable
     public Tensor Codebook => net.Quantizer.Codebook;
 
     /// <param name="stage">"hq" for the VQGAN of the first training stage, "lq" for the dehazer.</param>
-    public static ChmNetwork Load(string weightsPath, string stage, int maxSize = MaxSizeRule.DefaultMaxSize, string device = "cpu")
+    public static ChmNetwork Load(string weightsPath, string stage, int maxSize = MaxSizeRule.OfficialMaxSize, string device = "cpu")
     {
         bool lq = stage switch
         {
@@ -38,24 +38,15 @@ public sealed class ChmNetwork : IDisposable
         };
         if (maxSize < 1) throw new ArgumentException($"max size must be at least 1, got {maxSize}");
         var dev = Devices.Parse(device);
-        using var checkpoint = ModelCheckpoint.Read(weightsPath);
+        using var checkpoint = NetworkFile.Read(weightsPath);
         var notes = new List<string>();
         var arch = checkpoint.Architecture ?? (lq ? VQWeightDehazeNetOptions.OfficialLq : VQWeightDehazeNetOptions.OfficialHq);
         notes.Add(checkpoint.Architecture is null ? $"official {stage.ToUpperInvariant()} configuration" : "architecture options from the checkpoint");
         if (arch.LqStage != lq)
             throw new InvalidDataException($"{weightsPath} holds the {(arch.LqStage ? "LQ (dehazer)" : "HQ (VQGAN)")} stage, --stage {stage} needs the {(lq ? "LQ" : "HQ")} one");
         // accept a checkpoint with or without a CHM weight under a strict load; it is not used here
-        arch = arch with { UseWeight = checkpoint.StateDict.ContainsKey(Dehazer.ChmWeightKey) };
-        var net = new VQWeightDehazeNet(arch);
-        try
-        {
-            notes.Add("keys: " + StateDictLoader.Load(net, checkpoint.StateDict, strict: true).Describe());
-        }
-        catch
-        {
-            net.Dispose();
-            throw;
-        }
+        var (net, report) = checkpoint.Build(arch with { UseWeight = checkpoint.HasChmWeight }, strict: true);
+        notes.Add("keys: " + report.Describe());
         net.eval();
         net.to(dev);
         return new ChmNetwork(net, dev, maxSize, notes);

@@ -1,3 +1,4 @@
+using Ridcp.Models;
 using Ridcp.Imaging;
 using static TorchSharp.torch;
 

@@ -1,3 +1,4 @@
+using Ridcp.Models;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -13,7 +13,7 @@ public static class NetworkFeatures
     /// runs at). Deliberate choice: the tokens that only cover the mirror padding are dropped — they repeat image
     /// content and their number depends on how far the size is from the next multiple of 32, which would weight
     /// images unevenly in the frequencies.</summary>
-    public static Tensor Of(VQWeightDehazeNet net, Tensor x, int maxSize)
+    public static Tensor Of(VQWeightDehazeNet net, Tensor x, int? maxSize)
     {
         using var scope = NewDisposeScope();
         using var _ = no_grad();

@@ -1,4 +1,5 @@
 using Ridcp.Bricks.Deformable;
+using Ridcp.Bricks.ImageWide;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -51,7 +52,8 @@ public sealed class MultiScaleDecoder : nn.Module<Tensor, IReadOnlyList<Tensor>,
             if (useWarp)
             {
                 using var xVq = warp[i].forward(codeDecoderOutput[i], up);
-                using var ratio = up.mean() / xVq.mean();
+                // Tiled: the means of the whole image (ImageWideStatistics), as the whole-image forward takes them.
+                using var ratio = ImageWideStatistics.Active?.MeanRatio(up, xVq) ?? up.mean() / xVq.mean();
                 using var scaled = xVq * ratio;
                 x = up + scaled;
             }

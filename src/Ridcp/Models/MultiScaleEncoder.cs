@@ -32,7 +32,8 @@ public sealed class MultiScaleEncoder : nn.Module<Tensor, Tensor>
         if (o.LqStage)
             blocks.Add(new SwinLayers(embedDim: ch[res], blkDepth: o.SwinBlkDepth, numHeads: o.SwinNumHeads,
                 windowSize: o.SwinWindowSize, numBlocks: o.SwinNumBlocks,
-                inputHeight: o.SwinInputResolution, inputWidth: o.SwinInputResolution));
+                inputHeight: o.SwinInputResolution, inputWidth: o.SwinInputResolution,
+                attention: o.EncoderAttention, natKernelSize: o.NatKernelSize));
         RegisterComponents();
     }
 

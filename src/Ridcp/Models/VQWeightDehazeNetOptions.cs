@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Globalization;
+using Ridcp.Bricks;
 
 namespace Ridcp.Models;
 
@@ -49,6 +50,13 @@ public sealed record VQWeightDehazeNetOptions
     /// <summary>Latent size the Swin blocks are built for (official input_resolution (32, 32)); decides the shape of
     /// the persisted attn_mask buffers only, other sizes recompute the mask.</summary>
     public int SwinInputResolution { get; init; } = 32;
+    /// <summary>Attention of the LQ encoder's transformer blocks (encoder_attention: swin | nat | dinat; issue 13).
+    /// Swin is the official network; NAT / DiNAT replace every Swin block by a neighborhood-attention block in the same
+    /// place (no shift, no mask; DiNAT dilation rule in <see cref="Bricks.Neighborhood.DinatDilation"/>). The HQ stage
+    /// has no transformer blocks, so it ignores this.</summary>
+    public EncoderAttention EncoderAttention { get; init; } = EncoderAttention.Swin;
+    /// <summary>Neighbourhood size k of the NA blocks (nat_kernel_size, odd; NAT's default 7).</summary>
+    public int NatKernelSize { get; init; } = 7;
 
     /// <summary>The HQ stage (VQGAN of pretrained_HQPs.pth) as the LQ training code builds it.</summary>
     public static VQWeightDehazeNetOptions OfficialHq => new();
@@ -90,6 +98,8 @@ public sealed record VQWeightDehazeNetOptions
             throw new ArgumentException("Swin sizes (blk_depth, num_blocks, num_heads, window_size, input_resolution) must be positive");
         if (LqStage && LatentChannels % SwinNumHeads != 0)
             throw new ArgumentException($"Swin embedding dimension {LatentChannels} is not divisible by {SwinNumHeads} heads");
+        if (NatKernelSize < 1 || NatKernelSize % 2 == 0) throw new ArgumentException($"nat_kernel_size must be odd and positive, got {NatKernelSize}");
+        if (!Enum.IsDefined(EncoderAttention)) throw new ArgumentException($"encoder_attention {EncoderAttention} is not supported");
         if (!float.IsFinite(WeightAlpha)) throw new ArgumentException("weight_alpha must be finite");
         _ = NormType.ToLowerInvariant() is "bn" or "in" or "gn" or "none" ? 0 : throw new ArgumentException($"norm_type '{NormType}' is not supported");
         _ = ActType.ToLowerInvariant() is "relu" or "leakyrelu" or "prelu" or "silu" or "gelu" or "none" ? 0 : throw new ArgumentException($"act_type '{ActType}' is not supported");
@@ -99,11 +109,17 @@ public sealed record VQWeightDehazeNetOptions
 
     /// <summary>Flat form for checkpoints: values are string, int, float, bool or int[]. codebook_params is
     /// flattened row by row ([scale, size, dim, ...]), channel_query_dict as [resolution, channels, ...] pairs.</summary>
-    /// <remarks>use_semantic_loss is written only when true, so files of nets without it are unchanged.</remarks>
+    /// <remarks>use_semantic_loss is written only when true, and encoder_attention / nat_kernel_size only for NA
+    /// encoders, so files of nets without them are unchanged.</remarks>
     public Dictionary<string, object> ToDictionary()
     {
         var d = Core();
         if (UseSemanticLoss) d["use_semantic_loss"] = true;
+        if (EncoderAttention != EncoderAttention.Swin)
+        {
+            d["encoder_attention"] = EncoderAttention.ToString().ToLowerInvariant();
+            d["nat_kernel_size"] = NatKernelSize;
+        }
         return d;
     }
 
@@ -162,6 +178,8 @@ public sealed record VQWeightDehazeNetOptions
                 "swin_num_heads" => o with { SwinNumHeads = AsInt(key, value) },
                 "swin_window_size" => o with { SwinWindowSize = AsInt(key, value) },
                 "swin_input_resolution" => o with { SwinInputResolution = AsInt(key, value) },
+                "encoder_attention" => o with { EncoderAttention = AsAttention(key, value) },
+                "nat_kernel_size" => o with { NatKernelSize = AsInt(key, value) },
                 _ => throw new ArgumentException($"unknown network option '{key}'"),
             };
         }
@@ -193,6 +211,14 @@ public sealed record VQWeightDehazeNetOptions
 
     private static string AsString(string key, object v) =>
         v as string ?? throw new ArgumentException($"network option '{key}' must be a string, got {Describe(v)}");
+
+    private static EncoderAttention AsAttention(string key, object v) => AsString(key, v).ToLowerInvariant() switch
+    {
+        "swin" => EncoderAttention.Swin,
+        "nat" => EncoderAttention.Nat,
+        "dinat" => EncoderAttention.Dinat,
+        var x => throw new ArgumentException($"network option '{key}' must be swin, nat or dinat, got '{x}'"),
+    };
 
     private static int[] AsInts(string key, object v)
     {
@@ -239,7 +265,8 @@ public sealed record VQWeightDehazeNetOptions
         && WeightAlpha.Equals(other.WeightAlpha) && Beta.Equals(other.Beta)
         && ChannelQueryDict.OrderBy(p => p.Key).SequenceEqual(other.ChannelQueryDict.OrderBy(p => p.Key))
         && SwinBlkDepth == other.SwinBlkDepth && SwinNumBlocks == other.SwinNumBlocks && SwinNumHeads == other.SwinNumHeads
-        && SwinWindowSize == other.SwinWindowSize && SwinInputResolution == other.SwinInputResolution;
+        && SwinWindowSize == other.SwinWindowSize && SwinInputResolution == other.SwinInputResolution
+        && EncoderAttention == other.EncoderAttention && NatKernelSize == other.NatKernelSize;
 
     public override int GetHashCode() => HashCode.Combine(GtResolution, LqStage, UseWeight, WeightAlpha, CodebookParams.Count > 0 ? CodebookParams[0] : default);
 }

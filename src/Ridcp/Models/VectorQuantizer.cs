@@ -61,35 +61,24 @@ public sealed class VectorQuantizer : nn.Module
         weight.copy_(w);
     }
 
-    /// <summary>Plain squared distances [N, n_e] of flattened features zFlat [N, e_dim] to every code, in the
-    /// expanded form of the official <c>dist()</c>: sum(z^2) + sum(e^2) - 2 z e^T (not (z - e)^2, whose rounding
-    /// differs and can flip near-ties).</summary>
-    public Tensor Distances(Tensor zFlat)
-    {
-        using var scope = NewDisposeScope();
-        var codebook = Codebook;
-        var d = zFlat.square().sum(1, keepdim: true) + codebook.square().sum(1) - 2 * matmul(zFlat, codebook.t());
-        return scope.MoveToOuter(d);
-    }
+    /// <summary>Plain squared distances [N, n_e] of flattened features zFlat [N, e_dim] to every code
+    /// (<see cref="WeightedMatching.Distances"/>).</summary>
+    public Tensor Distances(Tensor zFlat) => WeightedMatching.Distances(zFlat, Codebook);
 
-    /// <summary>Distances with the CHM factor exp(alpha * w) per code when this quantizer has a CHM weight
-    /// (the factor is computed in float32 like the official <c>torch.exp(self.weight_alpha * self.weight)</c>);
-    /// plain distances otherwise.</summary>
+    /// <summary>Distances with the CHM factor exp(alpha * w) per code when this quantizer has a CHM weight;
+    /// plain distances otherwise (<see cref="WeightedMatching.Reweight"/>).</summary>
     public Tensor WeightedDistances(Tensor zFlat, float alpha)
     {
-        if (weight is null) return Distances(zFlat);
         using var scope = NewDisposeScope();
-        var d = Distances(zFlat) * exp(weight * alpha);
-        return scope.MoveToOuter(d);
+        return WeightedMatching.Reweight(Distances(zFlat), weight, alpha).MoveToOuterDisposeScope();
     }
 
-    /// <summary>Index [N] of the chosen code per row of zFlat [N, e_dim]: argmin of <see cref="WeightedDistances"/>
-    /// (plain nearest-code matching without a CHM weight). Used by the CHM statistics and alpha search too.</summary>
+    /// <summary>Index [N] of the chosen code per row of zFlat [N, e_dim] (<see cref="WeightedMatching.Match"/>;
+    /// plain nearest-code matching without a CHM weight).</summary>
     public Tensor MatchIndices(Tensor zFlat, float alpha)
     {
         using var scope = NewDisposeScope();
-        var idx = WeightedDistances(zFlat, alpha).argmin(1);
-        return scope.MoveToOuter(idx);
+        return WeightedMatching.Match(Distances(zFlat), weight, alpha).MoveToOuterDisposeScope();
     }
 
     /// <summary>Codebook rows of indices [B,1,H,W] as NCHW features [B, e_dim, H, W] (official
@@ -113,8 +102,7 @@ public sealed class VectorQuantizer : nn.Module
         var codebook = Codebook;
 
         // CHM reweighting only in the LQ stage (official: `if self.use_weight and self.LQ_stage`).
-        var d = UseWeight && LqStage ? WeightedDistances(zFlat, weightAlpha ?? DefaultAlpha) : Distances(zFlat);
-        var minIdx = d.argmin(1);                                    // [N]
+        var minIdx = WeightedMatching.Match(Distances(zFlat), UseWeight && LqStage ? weight : null, weightAlpha ?? DefaultAlpha); // [N]
         var zq = codebook.index_select(0, minIdx).view(zh.shape);    // [B,H,W,C], exact codebook rows
 
         Tensor loss;

@@ -222,7 +222,7 @@ public abstract class GanTrainerBase : ITrainerModel
     public virtual void Save(string dir)
     {
         Directory.CreateDirectory(dir);
-        NetworkFiles.WriteGenerator(Path.Combine(dir, "net_g.pth"), netG);
+        NetworkFile.Write(Path.Combine(dir, "net_g.pth"), netG);
         NetworkFiles.WriteDiscriminator(Path.Combine(dir, "net_d.pth"), netD, opt.NetworkD.SkipConnection);
         optimG.save_state_dict(Path.Combine(dir, "optim_g.bin"));
         optimD.save_state_dict(Path.Combine(dir, "optim_d.bin"));
@@ -232,15 +232,15 @@ public abstract class GanTrainerBase : ITrainerModel
 
     public virtual void Load(string dir)
     {
-        NetworkFiles.LoadParams(Path.Combine(dir, "net_g.pth"), netG, strict: true);
-        NetworkFiles.LoadParams(Path.Combine(dir, "net_d.pth"), netD, strict: true);
+        NetworkFile.Load(Path.Combine(dir, "net_g.pth"), netG, strict: true);
+        NetworkFile.Load(Path.Combine(dir, "net_d.pth"), netD, strict: true);
         optimG.load_state_dict(Path.Combine(dir, "optim_g.bin"));
         optimD.load_state_dict(Path.Combine(dir, "optim_d.bin"));
         using var rng = TorchCheckpoint.ReadTensor(Path.Combine(dir, "rng.pth"));
         torch.set_rng_state(rng);
     }
 
-    public void SaveGenerator(string path) => NetworkFiles.WriteGenerator(path, netG);
+    public void SaveGenerator(string path) => NetworkFile.Write(path, netG);
 
     public virtual IReadOnlyList<string> Describe()
     {

@@ -32,7 +32,7 @@ public static class TrainBenchmark
         {
             var path = Path.Combine(dir, file);
             var o = TrainOptionsLoader.Load(path, stage, dataRootOverride: Path.GetTempPath());
-            var netOpts = VQWeightDehazeNetOptions.FromDictionary(o.NetworkG.ToDictionary(k => k.Key, k => (object?)k.Value));
+            var netOpts = o.NetworkG;
             yield return Line($"stage {(stage == TrainStage.Vqgan ? "1 vqgan" : "2 ridcp")}, {file} (batch {o.Data.BatchSize}, {o.Data.GtSize}px)", Time(o, netOpts, iterations, device));
         }
     }

@@ -33,6 +33,8 @@ public static class TrainingService
             string config = req.ConfigPath ?? (req.Resume ? run.Config : throw new ArgumentException("--config is required"));
             opt = TrainOptionsLoader.Load(config, req.Stage, req.DataRoot, req.Iterations);
             if (req.HqWeights is not null) opt = opt with { PretrainNetworkHq = Path.GetFullPath(req.HqWeights) };
+            if (req.Seed is long seed)
+                opt = req.Resume ? throw new ArgumentException("--seed starts a new run; a resume keeps the run's manual_seed") : opt with { ManualSeed = seed };
             (opt, semanticNote) = SemanticLossSetup.Resolve(opt, req.VggWeights);
             device = Ridcp.Core.Devices.Parse(req.Device);
             built = Build(opt, device, out trainItems, out describeData);
@@ -89,7 +91,7 @@ public static class TrainingService
                 trainItems = train;
                 var valSet = val.Select(e => { var img = CentreCrop(ImageCache.ToImage(e), opt.Data.ValSize); return (e.Name, img, img); }).ToList();
                 describeVal = $"{valSet.Count} held-out clear images ({string.Join(", ", val.Select(v => v.Name))}), centre {opt.Data.ValSize}px";
-                var hqOpts = VQWeightDehazeNetOptions.FromDictionary(opt.NetworkG.ToDictionary(k => k.Key, k => (object?)k.Value)) with { LqStage = false };
+                var hqOpts = opt.NetworkG with { LqStage = false };
                 var vgg = hqOpts.UseSemanticLoss ? LoadSemanticVgg(opt) : null;
                 try { return new VqganTrainer(opt, device, new VQWeightDehazeNet(hqOpts), perceptual, valSet, vgg); }
                 catch { vgg?.Dispose(); throw; }
@@ -106,19 +108,20 @@ public static class TrainingService
 
                 string hqPath = opt.PretrainNetworkHq ?? throw new ArgumentException("stage 2 needs the stage-1 weights: --hq-weights FILE (or path.pretrain_network_hq)");
                 if (!File.Exists(hqPath)) throw new FileNotFoundException($"stage-1 weights not found: {hqPath}");
-                var lqOpts = VQWeightDehazeNetOptions.FromDictionary(opt.NetworkG.ToDictionary(k => k.Key, k => (object?)k.Value)) with { LqStage = true };
+                var lqOpts = opt.NetworkG with { LqStage = true };
                 var hqOpts = lqOpts with { LqStage = false };
-                VQWeightDehazeNetOptions? stored;
-                using (var ck = TorchCheckpoint.Load(hqPath)) stored = NetworkFiles.ReadArch(ck);
+                using var hqFile = NetworkFile.Read(hqPath);
+                var stored = hqFile.Architecture;
                 if (stored is not null && !SameHqArchitecture(stored, hqOpts))
                     throw new ArgumentException($"{hqPath} holds a stage-1 net with other sizes than network_g of the config (codebook {stored.CodebookParams[0]}, channels {string.Join("/", stored.ChannelQueryDict.Values)})");
                 // The stage-1 file may carry conv_semantic (trained with the semantic loss): the frozen copy takes it
                 // too so that it loads strictly; the LQ net has no use for it (the non-strict load skips it).
-                var netHq = new VQWeightDehazeNet(hqOpts with { UseSemanticLoss = stored?.UseSemanticLoss ?? false });
-                NetworkFiles.LoadParams(hqPath, netHq, strict: true);
-                var netG = new VQWeightDehazeNet(lqOpts);
+                var (netHq, _) = hqFile.Build(hqOpts with { UseSemanticLoss = stored?.UseSemanticLoss ?? false }, strict: true);
                 // Official: load_network(net_g, pretrain_network_hq, strict=False); the LQ-only modules keep their init.
-                var report = NetworkFiles.LoadParams(hqPath, netG, strict: false);
+                VQWeightDehazeNet netG;
+                LoadReport report;
+                try { (netG, report) = hqFile.Build(lqOpts, strict: false); }
+                catch { netHq.Dispose(); throw; }
                 string note = $"net_g initialised from {hqPath}: {report.Loaded.Count} tensors loaded, {report.Missing.Count} LQ-only tensors keep their initialisation";
                 return new RidcpTrainer(opt, device, netG, netHq, note, perceptual, valSet);
             }

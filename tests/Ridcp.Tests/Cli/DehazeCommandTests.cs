@@ -198,7 +198,40 @@ public class DehazeCommandTests : IDisposable
     public void Help_lists_every_option()
     {
         var r = CliRun.Invoke("dehaze", "--help");
-        foreach (var o in new[] { "--output", "--weights", "--chm-weight", "--alpha", "--max-size", "--bit-depth", "--device", "--verbose" })
+        foreach (var o in new[] { "--output", "--weights", "--chm-weight", "--alpha", "--max-size", "--max-memory", "--bit-depth", "--device", "--verbose" })
             Assert.Contains(o, r.Out);
+    }
+
+    [Fact]
+    public void By_default_an_image_runs_at_its_own_size_and_max_size_brings_back_the_official_halving()
+    {
+        string ck = SmallCheckpoint(), input = Image("big.png", 200, 120);
+        Assert.Equal(ExitCodes.Ok, CliRun.Invoke("dehaze", input, "-o", P("default.png"), "--weights", ck).ExitCode);
+        // 200*120 = 24000 >= 150^2: halved, dehazed, upsampled back; 200 leaves it alone (24000 < 40000).
+        Assert.Equal(ExitCodes.Ok, CliRun.Invoke("dehaze", input, "-o", P("halved.png"), "--weights", ck, "--max-size", "150").ExitCode);
+        Assert.Equal(ExitCodes.Ok, CliRun.Invoke("dehaze", input, "-o", P("large.png"), "--weights", ck, "--max-size", "200").ExitCode);
+        var full = ImageFile.Read(P("default.png"));
+        var halved = ImageFile.Read(P("halved.png"));
+        Assert.Equal((200, 120), (full.Width, full.Height));
+        Assert.Equal((200, 120), (halved.Width, halved.Height));
+        Assert.Equal(File.ReadAllBytes(P("large.png")), File.ReadAllBytes(P("default.png")));
+        Assert.NotEqual(full.Data, halved.Data);
+    }
+
+    [Fact]
+    public void A_memory_budget_too_small_for_the_image_is_one_error_line_and_exit_3()
+    {
+        var r = CliRun.Invoke("dehaze", Image("in.png", 64, 48), "-o", P("out.png"), "--weights", SmallCheckpoint(), "--max-memory", "1M");
+        Assert.Equal(ExitCodes.BadInput, r.ExitCode);
+        AssertOneErrorLine(r, "too small", "--max-memory");
+        Assert.False(File.Exists(P("out.png")));
+    }
+
+    [Fact]
+    public void A_malformed_memory_size_is_a_usage_error()
+    {
+        var r = CliRun.Invoke("dehaze", Image("in.png"), "-o", P("out.png"), "--weights", SmallCheckpoint(), "--max-memory", "lots");
+        Assert.Equal(ExitCodes.Usage, r.ExitCode);
+        AssertOneErrorLine(r, "600M");
     }
 }

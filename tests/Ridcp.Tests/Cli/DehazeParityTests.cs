@@ -52,7 +52,8 @@ public class DehazeParityTests : IClassFixture<OfficialCheckpointFixture>
     public void Cli_output_matches_the_official_architecture_within_one_level(string? alpha, string reference)
     {
         string output = P($"out_{alpha ?? "default"}.png");
-        var args = new List<string> { "dehaze", InputPng(), "-o", output, "--weights", official.Checkpoint, "--chm-weight", Fixture.Parity("chm_weight.pth") };
+        // --max-size 1500: the official inference_ridcp.py's rule (a no-op at this size, kept to run exactly its command).
+        var args = new List<string> { "dehaze", InputPng(), "-o", output, "--weights", official.Checkpoint, "--chm-weight", Fixture.Parity("chm_weight.pth"), "--max-size", "1500" };
         if (alpha is not null) args.AddRange(["--alpha", alpha]);
         var r = CliRun.Invoke([.. args]);
         Assert.True(r.ExitCode == ExitCodes.Ok, r.Err);
@@ -65,7 +66,7 @@ public class DehazeParityTests : IClassFixture<OfficialCheckpointFixture>
     public void Without_a_chm_weight_the_matching_is_plain()
     {
         string output = P("out_plain.png");
-        var r = CliRun.Invoke("dehaze", InputPng(), "-o", output, "--weights", official.Checkpoint);
+        var r = CliRun.Invoke("dehaze", InputPng(), "-o", output, "--weights", official.Checkpoint, "--max-size", "1500");
         Assert.True(r.ExitCode == ExitCodes.Ok, r.Err);
         Assert.InRange(FractionWithin(ImageFile.Read(output), "lq_45x61_a0_output.npy", PixelTolerance), RequiredFraction, 1.0);
     }
@@ -73,7 +74,7 @@ public class DehazeParityTests : IClassFixture<OfficialCheckpointFixture>
     [Fact]
     public void Dehazer_on_the_float_input_matches_the_reference_to_float_tolerance()
     {
-        using var dehazer = Dehazer.Load(new DehazerOptions { WeightsPath = official.Checkpoint, ChmWeightPath = Fixture.Parity("chm_weight.pth") });
+        using var dehazer = Dehazer.Load(new DehazerOptions { WeightsPath = official.Checkpoint, ChmWeightPath = Fixture.Parity("chm_weight.pth"), MaxSize = MaxSizeRule.OfficialMaxSize });
         Assert.Equal(Dehazer.OfficialAlpha, dehazer.Alpha);
         using var scope = NewDisposeScope();
         var input = DeterministicWeights.LoadNpy("lq_45x61_input.npy");

@@ -152,6 +152,10 @@ public class ChmChainTests : IDisposable
         var r = CliRun.AsMain("dehaze", P("hazy", "img0.png"), "-o", P("out", "x.png"), "--weights", lq, "--chm-weight", P("chm.pth"), "--alpha-sweep", "-200:200:200");
         Assert.True(r.ExitCode == 0, r.Err);
         foreach (string a in new[] { "-200", "0", "200" }) Assert.True(File.Exists(P("out", $"x_alpha{a}.png")), a);
+        // Output captured (not a terminal): progress as plain lines, one per alpha, no bar's control characters.
+        Assert.Contains("alpha -200 (1/3)", r.Out);
+        Assert.Contains("alpha 200 (3/3)", r.Out);
+        Assert.DoesNotContain('\u001b', r.Out);
         var sheet = ImageFile.Read(P("out", "x_sweep.png"));
         Assert.True(sheet.Width > 4 * 320 && sheet.Height > 320 * 40 / 44, $"{sheet.Width}x{sheet.Height}");
         // the first label ("input") is drawn as dark text on the white strip under the first tile (needs a font file)

@@ -1,3 +1,4 @@
+using Ridcp.Models;
 using Ridcp.Matching;
 using Ridcp.Tests.Parity;
 using TorchSharp;

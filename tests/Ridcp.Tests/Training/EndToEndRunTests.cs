@@ -129,7 +129,7 @@ public class EndToEndRunTests
         TinySetup.ImageFolder(Path.Combine(root, "data", "clear"), count: 3, size: 64);
         string hq = Path.Combine(root, "other.pth");
         var opts = TinySetup.Net(false) with { CodebookParams = [new Ridcp.Models.CodebookSpec(64, 16, 32)] };
-        using (var net = new Ridcp.Models.VQWeightDehazeNet(opts)) NetworkFiles.WriteGenerator(hq, net);
+        using (var net = new Ridcp.Models.VQWeightDehazeNet(opts)) Ridcp.Models.NetworkFile.Write(hq, net);
         string cfg = Config(root, "ridcp", 2);
         var e = Assert.Throws<ArgumentException>(() => Train(TrainStage.Ridcp, cfg, Path.Combine(root, "run"), hq: hq));
         Assert.Contains("other sizes", e.Message);

@@ -30,7 +30,7 @@ public class OptionsLoaderTests
         Assert.Equal(1.0, o.Losses.Codebook);
         Assert.Equal(512, o.NetworkD.NumInCh);
         Assert.Equal(new[] { "quantize", "decoder_group", "after_quant_group", "out_conv" }, o.FrozenModuleKeywords);
-        var net = VQWeightDehazeNetOptions.FromDictionary(o.NetworkG.ToDictionary(k => k.Key, k => (object?)k.Value));
+        var net = o.NetworkG;
         Assert.Equal(VQWeightDehazeNetOptions.OfficialHq with { LqStage = true, WeightAlpha = -1f }, net);   // the yml sets weight_alpha -1.0 (unused: use_weight false)
         Assert.Equal(Path.GetFullPath("/data/rgb_500"), o.Data.DatarootGt);
     }
@@ -42,7 +42,7 @@ public class OptionsLoaderTests
         Assert.True(o.Data.UseRot && o.Data.UseFlip);
         Assert.Equal(3, o.NetworkD.NumInCh);
         Assert.Equal(0.1, o.Losses.Gan);
-        var net = VQWeightDehazeNetOptions.FromDictionary(o.NetworkG.ToDictionary(k => k.Key, k => (object?)k.Value));
+        var net = o.NetworkG;
         Assert.Equal(VQWeightDehazeNetOptions.OfficialHq, net);
     }
 
@@ -54,7 +54,7 @@ public class OptionsLoaderTests
     public void Bundled_configs_load_and_build_valid_networks(string file, TrainStage stage)
     {
         var o = TrainOptionsLoader.Load(Path.Combine(ConfigsDir(), file), stage);
-        var net = VQWeightDehazeNetOptions.FromDictionary(o.NetworkG.ToDictionary(k => k.Key, k => (object?)k.Value));
+        var net = o.NetworkG;
         net.Validate();
         Assert.Equal(stage == TrainStage.Ridcp, net.LqStage);
         Assert.Equal(0, o.Data.GtSize % net.PadMultiple);
@@ -79,8 +79,8 @@ public class OptionsLoaderTests
         Assert.Equal(o.Data, again.Data);
         Assert.Equal(o.Losses, again.Losses);
         Assert.Equal(o.NetworkD, again.NetworkD);
-        Assert.Equal(VQWeightDehazeNetOptions.FromDictionary(o.NetworkG.ToDictionary(k => k.Key, k => (object?)k.Value)),
-                     VQWeightDehazeNetOptions.FromDictionary(again.NetworkG.ToDictionary(k => k.Key, k => (object?)k.Value)));
+        Assert.Equal(o.NetworkG,
+                     again.NetworkG);
     }
 
     [Fact]
@@ -91,7 +91,7 @@ public class OptionsLoaderTests
         var official = TrainOptionsLoader.Load(Path.Combine(ConfigsDir(), "vqgan-official.yml"), TrainStage.Vqgan, dataRootOverride: dir);
         Assert.Equal(0.1, official.Losses.Semantic);             // FeMaSR semantic_opt.loss_weight
         Assert.Null(official.PretrainNetworkVgg);                // not shipped: off unless given
-        Assert.False(official.NetworkG.ContainsKey("use_semantic_loss"));
+        Assert.Null(official.SemanticLossAsked);
 
         string cfg = Path.Combine(dir, "s.yml");
         File.WriteAllText(cfg, """
@@ -105,14 +105,14 @@ public class OptionsLoaderTests
         Assert.Equal(Path.Combine(dir, "w", "vgg19.pth"), o.PretrainNetworkVgg);
         var (resolved, note) = SemanticLossSetup.Resolve(o, null);
         Assert.Null(note);
-        Assert.True(VQWeightDehazeNetOptions.FromDictionary(resolved.NetworkG.ToDictionary(k => k.Key, k => (object?)k.Value)).UseSemanticLoss);
+        Assert.True(resolved.NetworkG.UseSemanticLoss);
 
         string yaml = Path.Combine(dir, "config.yml");
         File.WriteAllText(yaml, TrainOptionsLoader.ToYaml(resolved));
         var again = TrainOptionsLoader.Load(yaml, TrainStage.Vqgan);
         Assert.Equal(resolved.Losses, again.Losses);
         Assert.Equal(resolved.PretrainNetworkVgg, again.PretrainNetworkVgg);
-        Assert.Equal(true, again.NetworkG["use_semantic_loss"]);
+        Assert.True(again.NetworkG.UseSemanticLoss);
 
         var e = Assert.Throws<FormatException>(() => TrainOptionsLoader.Load(cfg, TrainStage.Ridcp));
         Assert.Contains("use_semantic_loss", e.Message);

@@ -74,8 +74,8 @@ public class SemanticLossTrainingTests(Vgg19File vgg) : IClassFixture<Vgg19File>
         Assert.Contains("use_semantic_loss: true", resolved);
         Assert.Contains($"pretrain_network_vgg: '{vgg.Path}'", resolved);
         Assert.Contains("semantic_opt: {loss_weight: 0.1}", resolved);
-        using (var ck = Ridcp.Checkpoints.TorchCheckpoint.Load(Path.Combine(on, "net_g_latest.pth")))
-            Assert.True(NetworkFiles.ReadArch(ck)!.UseSemanticLoss);
+        using (var file = Ridcp.Models.NetworkFile.Read(Path.Combine(on, "net_g_latest.pth")))
+            Assert.True(file.Architecture!.UseSemanticLoss);
 
         string off = Path.Combine(root, "off");
         Train(TrainStage.Vqgan, cfg, off, iterations: 1, dataRoot: data);
@@ -89,14 +89,15 @@ public class SemanticLossTrainingTests(Vgg19File vgg) : IClassFixture<Vgg19File>
     {
         var opt = TinySetup.Options(TrainStage.Vqgan) with
         {
-            NetworkG = new Dictionary<string, object>(TinySetup.NetworkG) { ["use_semantic_loss"] = true },
+            NetworkG = TinySetup.Net(lq: false) with { UseSemanticLoss = true },
+            SemanticLossAsked = true,
         };
         var (resolved, note) = SemanticLossSetup.Resolve(opt, null);
-        Assert.Equal(false, resolved.NetworkG["use_semantic_loss"]);
+        Assert.False(resolved.NetworkG.UseSemanticLoss);
         Assert.Contains("no VGG19 weights given", note);
 
         var (withFile, none) = SemanticLossSetup.Resolve(TinySetup.Options(TrainStage.Vqgan), vgg.Path);
-        Assert.Equal(true, withFile.NetworkG["use_semantic_loss"]);
+        Assert.True(withFile.NetworkG.UseSemanticLoss);
         Assert.Equal(vgg.Path, withFile.PretrainNetworkVgg);
         Assert.Null(none);
 

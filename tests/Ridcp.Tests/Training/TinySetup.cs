@@ -8,24 +8,24 @@ namespace Ridcp.Tests.Training;
 /// <summary>Tiny networks, options and data for the training tests (a few hundred thousand parameters, 32-64 px).</summary>
 internal static class TinySetup
 {
-    public static readonly Dictionary<string, object> NetworkG = new()
+    /// <summary>The tiny network_g (stage-1 form; <see cref="Net"/> sets the stage).</summary>
+    public static readonly VQWeightDehazeNetOptions NetworkG = new()
     {
-        ["gt_resolution"] = 256L,
-        ["codebook_params"] = new List<object?> { new List<object?> { 64L, 32L, 32L } },
-        ["channel_query_dict"] = new List<object?> { 64L, 32L, 128L, 32L, 256L, 32L },
-        ["swin_blk_depth"] = 2L,
-        ["swin_num_blocks"] = 1L,
-        ["swin_num_heads"] = 2L,
+        GtResolution = 256,
+        CodebookParams = [new CodebookSpec(64, 32, 32)],
+        ChannelQueryDict = new SortedDictionary<int, int> { [64] = 32, [128] = 32, [256] = 32 },
+        SwinBlkDepth = 2,
+        SwinNumBlocks = 1,
+        SwinNumHeads = 2,
     };
 
-    public static VQWeightDehazeNetOptions Net(bool lq) =>
-        VQWeightDehazeNetOptions.FromDictionary(NetworkG.ToDictionary(k => k.Key, k => (object?)k.Value)) with { LqStage = lq };
+    public static VQWeightDehazeNetOptions Net(bool lq) => NetworkG with { LqStage = lq };
 
     public static TrainOptions Options(TrainStage stage, double lr = 1e-4, double perceptual = 0, int netDIters = 1, long netDInitIters = 0) => new()
     {
         Name = "tiny-test",
         Stage = stage,
-        NetworkG = NetworkG,
+        NetworkG = Net(stage == TrainStage.Ridcp),
         FrozenModuleKeywords = stage == TrainStage.Ridcp ? ["quantize", "decoder_group", "after_quant_group", "out_conv"] : [],
         NetworkD = new DiscriminatorOptions { NumInCh = stage == TrainStage.Vqgan ? 3 : 32, NumFeat = 8 },
         OptimG = new OptimOptions { Lr = lr },

@@ -1,4 +1,6 @@
+using Ridcp.Bricks.ImageWide;
 using TorchSharp;
+using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace Ridcp.Bricks.Residual;
@@ -16,9 +18,11 @@ public sealed class NormLayer : nn.Module<Tensor, Tensor>
     public const double GroupNormEps = 1e-6;
 
     private readonly nn.Module<Tensor, Tensor> norm;
+    private readonly bool isGroupNorm;
 
     public NormLayer(long channels, string normType = "bn") : base(nameof(NormLayer))
     {
+        isGroupNorm = normType.ToLowerInvariant() == "gn";
         norm = normType.ToLowerInvariant() switch
         {
             "bn" => nn.BatchNorm2d(channels, affine: true),
@@ -44,5 +48,9 @@ public sealed class NormLayer : nn.Module<Tensor, Tensor>
         return gn;
     }
 
-    public override Tensor forward(Tensor x) => norm.forward(x);
+    /// <remarks>In a tiled forward the group statistics are the whole image's (ImageWideStatistics).</remarks>
+    public override Tensor forward(Tensor x) =>
+        isGroupNorm && ImageWideStatistics.Active is { } wide
+            ? wide.GroupNorm(x, GroupCount, GroupNormEps, ((GroupNorm)norm).weight, ((GroupNorm)norm).bias)
+            : norm.forward(x);
 }

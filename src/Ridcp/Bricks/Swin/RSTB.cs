@@ -13,9 +13,10 @@ public sealed class RSTB : nn.Module<Tensor, Tensor>
     private readonly BasicLayer residual_group;
     private readonly Conv2d conv;
 
-    public RSTB(int dim, int inputHeight, int inputWidth, int depth, int numHeads, int windowSize) : base(nameof(RSTB))
+    public RSTB(int dim, int inputHeight, int inputWidth, int depth, int numHeads, int windowSize,
+                EncoderAttention attention = EncoderAttention.Swin, int natKernelSize = 7) : base(nameof(RSTB))
     {
-        residual_group = new BasicLayer(dim, inputHeight, inputWidth, depth, numHeads, windowSize);
+        residual_group = new BasicLayer(dim, inputHeight, inputWidth, depth, numHeads, windowSize, attention, natKernelSize);
         conv = nn.Conv2d(dim, dim, 3, stride: 1, padding: 1);
         RegisterComponents();
     }

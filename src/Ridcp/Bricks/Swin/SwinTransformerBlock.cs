@@ -80,7 +80,7 @@ public sealed class SwinTransformerBlock : nn.Module<Tensor, Tensor>
         return WindowOps.ShiftedWindowMask((int)h, (int)w, windowSize, shiftSize, device);
     }
 
-    private static LayerNorm LayerNormWithDefaults(long dim)
+    internal static LayerNorm LayerNormWithDefaults(long dim)
     {
         var norm = nn.LayerNorm(dim, eps: 1e-5);
         using (no_grad())

@@ -19,12 +19,7 @@ public static class SemanticLossSetup
             if (vggWeightsOverride is not null) throw new ArgumentException("--vgg-weights is a stage-1 option (train vqgan): the semantic loss belongs to the HQ-prior pre-training");
             return (opt, null);
         }
-        bool? asked = opt.NetworkG.GetValueOrDefault(Key) switch
-        {
-            null => null,
-            bool b => b,
-            var x => throw new FormatException($"network_g.{Key} must be true or false, got {x}"),
-        };
+        bool? asked = opt.SemanticLossAsked;
         if (vggWeightsOverride is not null)
         {
             opt = opt with { PretrainNetworkVgg = Path.GetFullPath(vggWeightsOverride) };
@@ -40,7 +35,6 @@ public static class SemanticLossSetup
         else if (!on && opt.PretrainNetworkVgg is not null)
             note = $"semantic loss: off although VGG19 weights are given ({opt.PretrainNetworkVgg}): network_g.{Key} is false";
 
-        var netG = new Dictionary<string, object>(opt.NetworkG) { [Key] = on };
-        return (opt with { NetworkG = netG }, note);
+        return (opt with { NetworkG = opt.NetworkG with { UseSemanticLoss = on }, SemanticLossAsked = on }, note);
     }
 }

@@ -1,3 +1,5 @@
+using Ridcp.Models;
+
 namespace Ridcp.Training.Config;
 
 /// <summary>Which of the two RIDCP training stages a config describes.</summary>
@@ -13,8 +15,12 @@ public sealed record TrainOptions
     /// <summary>manual_seed: seeds the nets' initialisation; every random draw of iteration i derives from it and i.</summary>
     public long ManualSeed { get; init; }
     public DataOptions Data { get; init; } = new();
-    /// <summary>network_g, as the flat dictionary of <c>VQWeightDehazeNetOptions.FromDictionary</c> (LQ_stage is set by the stage).</summary>
-    public IReadOnlyDictionary<string, object> NetworkG { get; init; } = new Dictionary<string, object>();
+    /// <summary>network_g, typed (LQ_stage is set by the stage; the YAML keys are those of
+    /// <see cref="VQWeightDehazeNetOptions.FromDictionary"/>).</summary>
+    public VQWeightDehazeNetOptions NetworkG { get; init; } = new();
+    /// <summary>network_g.use_semantic_loss as the config gave it: null when absent (then the VGG19 weights decide,
+    /// see <see cref="SemanticLossSetup"/>).</summary>
+    public bool? SemanticLossAsked { get; init; }
     /// <summary>network_g.frozen_module_keywords (stage 2): parameters whose module name contains one are frozen.</summary>
     public IReadOnlyList<string> FrozenModuleKeywords { get; init; } = [];
     public DiscriminatorOptions NetworkD { get; init; } = new();

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Ridcp.Models;
 
 namespace Ridcp.Training.Config;
 
@@ -54,8 +55,17 @@ public static class TrainOptionsLoader
                 : value;
         }
         arch["LQ_stage"] = stage == TrainStage.Ridcp;
-        if (stage == TrainStage.Ridcp && arch.GetValueOrDefault("use_semantic_loss") is true)
+        bool? semanticAsked = arch.GetValueOrDefault("use_semantic_loss") switch
+        {
+            null => null,
+            bool b => b,
+            var x => throw new FormatException($"{source}: network_g.use_semantic_loss must be true or false, got {x}"),
+        };
+        if (stage == TrainStage.Ridcp && semanticAsked == true)
             throw new FormatException($"{source}: network_g.use_semantic_loss is a stage-1 (vqgan) option");
+        VQWeightDehazeNetOptions network;
+        try { network = VQWeightDehazeNetOptions.FromDictionary(arch.ToDictionary(p => p.Key, p => (object?)p.Value)); }
+        catch (ArgumentException e) { throw new FormatException($"{source}: network_g: {e.Message}", e); }
         var frozen = (netG.GetValueOrDefault("frozen_module_keywords") as List<object?>)?.Select(x => x?.ToString() ?? "").ToArray()
             ?? (stage == TrainStage.Ridcp ? ["quantize", "decoder_group", "after_quant_group", "out_conv"] : []);
 
@@ -91,7 +101,8 @@ public static class TrainOptionsLoader
                 HoldoutList = Rel(Str(val, "holdout_list")),
                 ValSize = (int)Long(val, "val_size", 256),
             },
-            NetworkG = arch,
+            NetworkG = network,
+            SemanticLossAsked = semanticAsked,
             FrozenModuleKeywords = frozen,
             NetworkD = new DiscriminatorOptions
             {
@@ -223,7 +234,12 @@ public static class TrainOptionsLoader
         sb.AppendLine($"    val_list: {Q(o.Data.ValList)}");
         sb.AppendLine($"    holdout_list: {Q(o.Data.HoldoutList)}");
         sb.AppendLine("network_g:");
-        foreach (var (k, v) in o.NetworkG)
+        var network = o.NetworkG.ToDictionary();
+        // Stage 1 states the semantic-loss decision either way, so a resume builds the same net (ToDictionary
+        // writes it only when on).
+        if (o.Stage == TrainStage.Vqgan) network["use_semantic_loss"] = o.NetworkG.UseSemanticLoss;
+        network.Remove("LQ_stage");   // set by the stage
+        foreach (var (k, v) in network)
             sb.AppendLine($"  {k}: {Value(v)}");
         sb.AppendLine($"  frozen_module_keywords: [{string.Join(", ", o.FrozenModuleKeywords.Select(Q))}]");
         sb.AppendLine("network_d:");

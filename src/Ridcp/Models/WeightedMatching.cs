@@ -1,12 +1,15 @@
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Ridcp.Matching;
+namespace Ridcp.Models;
 
-/// <summary>Controllable HQP matching (CHM, paper Eq. 7) split in its two halves: the distances to every code
+/// <summary>Controllable HQP matching (CHM, paper Eq. 7), the one implementation: <see cref="VectorQuantizer"/> and
+/// the CHM statistics / α search (Matching) all call it. Split in its two halves: the distances to every code
 /// (the expensive half, independent of α) and the reweighting + argmin that depends on α. Computed exactly as
 /// VectorQuantizer.forward in the official basicsr/archs/dehaze_vq_weight_arch.py: expanded-form squared distance
-/// Σz² + Σe² − 2 z·eᵀ (not (z − e)²), multiplied by exp(α·w) per code, first index on ties.</summary>
+/// Σz² + Σe² − 2 z·eᵀ (not (z − e)², whose rounding differs and can flip near-ties), multiplied by exp(α·w) per
+/// code in float32 like the official <c>torch.exp(self.weight_alpha * self.weight)</c>, first index on ties.
+/// No gradients flow through matching (only the argmin is used).</summary>
 public static class WeightedMatching
 {
     /// <summary>d [N,K] for z [N,D] (one token per row) and codebook e [K,D], float32 like the network.</summary>
@@ -28,20 +31,31 @@ public static class WeightedMatching
         return features.permute(0, 2, 3, 1).reshape(-1, features.shape[1]);
     }
 
-    /// <summary>argmin_k d_k·exp(α·w_k) for every row of d [N,K]; w [K]; α = 0 is plain nearest matching
-    /// (exp(0·w) is exactly 1). Negative α favours codes with a large weight (the official sign convention).</summary>
+    /// <summary>d_k·exp(α·w_k) for every row of d [N,K]; w [K]; no weight or α = 0 gives a copy of d (exp(0·w) is
+    /// exactly 1). Negative α favours codes with a large weight (the official sign convention).</summary>
+    public static Tensor Reweight(Tensor distances, Tensor? weight, double alpha)
+    {
+        using var _ = no_grad();
+        if (!Reweights(distances, weight, alpha)) return distances.clone();
+        using var scope = NewDisposeScope();
+        return (distances * exp(alpha * weight!.reshape(-1))).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>argmin_k of <see cref="Reweight"/>: the chosen code per row; α = 0 is plain nearest matching.</summary>
     public static Tensor Match(Tensor distances, Tensor? weight, double alpha)
     {
-        using var scope = NewDisposeScope();
         using var _ = no_grad();
-        Tensor d = distances;
-        if (weight is not null && alpha != 0)
-        {
-            if (weight.numel() != distances.shape[1])
-                throw new ArgumentException($"CHM weight of {weight.numel()} entries for a codebook of {distances.shape[1]}");
-            d = distances * exp(alpha * weight.reshape(-1));
-        }
-        return d.argmin(1).MoveToOuterDisposeScope();
+        if (!Reweights(distances, weight, alpha)) return distances.argmin(1);
+        using var scope = NewDisposeScope();
+        return Reweight(distances, weight, alpha).argmin(1).MoveToOuterDisposeScope();
+    }
+
+    private static bool Reweights(Tensor distances, Tensor? weight, double alpha)
+    {
+        if (weight is null || alpha == 0) return false;
+        if (weight.numel() != distances.shape[1])
+            throw new ArgumentException($"CHM weight of {weight.numel()} entries for a codebook of {distances.shape[1]}");
+        return true;
     }
 
     /// <summary>How often each of the K codes wins among the rows of d, for one α.</summary>

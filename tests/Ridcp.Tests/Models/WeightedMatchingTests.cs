@@ -1,9 +1,10 @@
-using Ridcp.Matching;
+using Ridcp.Models;
+using Ridcp.Tests.Matching;
 using Ridcp.Tests.Parity;
 using Xunit;
 using static TorchSharp.torch;
 
-namespace Ridcp.Tests.Matching;
+namespace Ridcp.Tests.Models;
 
 public class WeightedMatchingTests
 {
