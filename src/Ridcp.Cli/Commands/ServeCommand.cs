@@ -20,8 +20,9 @@ public static class ServeCommand
         { Description = $"CHM weight file for the α slider; with the bundled model, {BundledModel.ChmWeightRelativePath}" };
         var alpha = new Option<float?>("--alpha")
         { Description = $"α used when a request gives none (default {Dehazer.OfficialAlpha.ToString(CultureInfo.InvariantCulture)})" };
-        var maxSize = new Option<int>("--max-size")
-        { Description = "Images with h*w >= max-size^2 are processed at half size (official rule)", DefaultValueFactory = _ => MaxSizeRule.DefaultMaxSize };
+        // The α slider keeps whole-image encoder outputs (no tiling), so the server halves large images by default.
+        var maxSize = new Option<int?>("--max-size")
+        { Description = $"Images with h*w >= max-size^2 are processed at half size (official rule; default {MaxSizeRule.OfficialMaxSize}, bounding the memory a cached image holds)", DefaultValueFactory = _ => MaxSizeRule.OfficialMaxSize };
         var maxPixels = new Option<long>("--max-pixels")
         { Description = "Largest upload in pixels, read from the image header before decoding (413 above)", DefaultValueFactory = _ => defaults.MaxPixels };
         var maxUpload = new Option<int>("--max-upload-mb")
