@@ -22,9 +22,11 @@ public static class BenchDehazeCommand
         var runs = new Option<int>("--runs") { Description = "Timed runs after the first (warm-up) run", DefaultValueFactory = _ => 1 };
         var threads = new Option<int?>("--threads") { Description = "Torch intra-op threads (default: TorchSharp's choice)" };
         var device = CommonOptions.Device();
+        var precision = CommonOptions.Precision();
+        var peak = new Option<double?>("--peak-gflops") { Description = "The machine's measured matrix peak in GFLOP/s, to print the achieved share of it" };
         var verbose = CommonOptions.Verbose();
         var cmd = new Command("dehaze", "Time `ridcp dehaze` on one image of the official configuration; prints wall time and peak memory");
-        foreach (var o in new Option[] { size, weights, chm, runs, threads, device, verbose }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { size, weights, chm, runs, threads, device, precision, peak, verbose }) cmd.Options.Add(o);
         cmd.SetAction(parse =>
         {
             var o = parse.InvocationConfiguration.Output;
@@ -33,12 +35,15 @@ public static class BenchDehazeCommand
                 var (w, h) = ParseSize(parse.GetValue(size)!);
                 if (parse.GetValue(threads) is int t) torch.set_num_threads(t);
                 string? weightsPath = parse.GetValue(weights);
+                var prec = PrecisionSupport.Parse(parse.GetValue(precision));
                 using var dehazer = weightsPath is null
-                    ? Seeded(parse.GetValue(device)!)
-                    : Dehazer.Load(new DehazerOptions { WeightsPath = weightsPath, ChmWeightPath = parse.GetValue(chm), Device = parse.GetValue(device)! });
+                    ? Seeded(parse.GetValue(device)!, prec)
+                    : Dehazer.Load(new DehazerOptions { WeightsPath = weightsPath, ChmWeightPath = parse.GetValue(chm), Device = parse.GetValue(device)!, Precision = prec });
+                double gflop = NetworkGflop(dehazer, w, h);
                 var image = SeededImage(w, h);
                 long? rssBefore = ProcessMemory.CurrentRssBytes();
-                o.WriteLine($"ridcp bench dehaze: {w}x{h}, {(weightsPath ?? "seeded random weights")}, official LQ configuration, alpha {dehazer.Alpha.ToString(CultureInfo.InvariantCulture)}, {torch.get_num_threads()} threads, {Environment.ProcessorCount} CPUs");
+                o.WriteLine($"ridcp bench dehaze: {w}x{h}, {(weightsPath ?? "seeded random weights")}, {(weightsPath is null ? "official LQ configuration" : "architecture of the checkpoint")}, alpha {dehazer.Alpha.ToString(CultureInfo.InvariantCulture)}, precision {prec.ToString().ToLowerInvariant()}, {torch.get_num_threads()} threads, {Environment.ProcessorCount} CPUs");
+                o.WriteLine($"network arithmetic: {S(gflop)} GFLOP for this size (convolutions, linear layers, attention and codebook matmuls; Models/NetworkFlops), {S(gflop / (w * (double)h / 1e6))} GFLOP per megapixel of input");
                 int n = Math.Max(0, parse.GetValue(runs));
                 var times = new List<double>();
                 var cpuTimes = new List<double>();
@@ -59,6 +64,9 @@ public static class BenchDehazeCommand
                 var timedCpu = n > 0 ? cpuTimes.Skip(1).ToList() : cpuTimes;
                 o.WriteLine($"wall time: {S(timed.Min())} s best, {S(timed.Average())} s mean of {timed.Count}");
                 o.WriteLine($"CPU time (user + system): {S(timedCpu.Min())} s best, {S(timedCpu.Average())} s mean of {timedCpu.Count}");
+                double cpuBest = timedCpu.Min(), wallBest = timed.Min();
+                o.WriteLine($"achieved: {S(gflop / wallBest)} GFLOP/s of wall time, {S(gflop / cpuBest)} GFLOP per CPU-second; {S(cpuBest / (w * (double)h / 1e6))} CPU-s per megapixel" +
+                            (parse.GetValue(peak) is double p && p > 0 ? $"; {S(100 * gflop / wallBest / p)}% of the {S(p)} GFLOP/s peak (wall)" : ""));
                 o.WriteLine($"peak memory (VmHWM): {Mb(ProcessMemory.PeakRssBytes())}; resident before the first run: {Mb(rssBefore)}");
                 return ExitCodes.Ok;
             }
@@ -70,11 +78,20 @@ public static class BenchDehazeCommand
         return cmd;
     }
 
-    static Dehazer Seeded(string device)
+    static Dehazer Seeded(string device, Precision precision)
     {
         var net = new VQWeightDehazeNet(VQWeightDehazeNetOptions.OfficialLq);
         BenchmarkWeights.Fill(net);
-        return Dehazer.FromNetwork(net, Dehazer.OfficialAlpha, MaxSizeRule.DefaultMaxSize, device);
+        return Dehazer.FromNetwork(net, Dehazer.OfficialAlpha, MaxSizeRule.DefaultMaxSize, device, precision);
+    }
+
+    /// <summary>GFLOP of one dehaze of a w x h image: the size the network sees after the halving rule and test()'s padding.</summary>
+    static double NetworkGflop(Dehazer dehazer, int w, int h)
+    {
+        bool halve = MaxSizeRule.NeedsHalving(h, w, dehazer.MaxSize);
+        long nh = halve ? h / 2 : h, nw = halve ? w / 2 : w;
+        int m = dehazer.Architecture.PadMultiple;
+        return NetworkFlops.Total(dehazer.Architecture, MirrorPadding.Target(nh, m), MirrorPadding.Target(nw, m)) / 1e9;
     }
 
     /// <summary>A smooth seeded test image (a random image would be an unusually hard case for nothing).</summary>

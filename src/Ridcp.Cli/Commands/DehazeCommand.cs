@@ -34,11 +34,12 @@ public static class DehazeCommand
         { Description = "ridcp (the network) or dcp (dark channel prior baseline, He et al.; no weights, full resolution)", DefaultValueFactory = _ => "ridcp" };
         method.AcceptOnlyFromAmong("ridcp", "dcp");
         var device = CommonOptions.Device();
+        var precision = CommonOptions.Precision();
         var verbose = CommonOptions.Verbose();
 
         var cmd = new Command("dehaze", "Dehaze an image or a folder of images with RIDCP (or the dark channel prior baseline)");
         cmd.Arguments.Add(input);
-        foreach (var o in new Option[] { output, weights, chm, alpha, alphaRange, alphaSweep, maxSize, bitDepth, method, device, verbose }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { output, weights, chm, alpha, alphaRange, alphaSweep, maxSize, bitDepth, method, device, precision, verbose }) cmd.Options.Add(o);
         cmd.SetAction(parse =>
         {
             bool v = parse.GetValue(verbose);
@@ -71,6 +72,7 @@ public static class DehazeCommand
                     Alpha = fixedAlpha,
                     MaxSize = parse.GetValue(maxSize),
                     Device = parse.GetValue(device) ?? "cpu",
+                    Precision = PrecisionSupport.Parse(parse.GetValue(precision)),
                 };
                 options.Validate();
                 items = DehazePlan.Make(parse.GetValue(input)!, parse.GetValue(output)!);

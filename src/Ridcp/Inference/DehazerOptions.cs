@@ -13,6 +13,8 @@ public sealed record DehazerOptions
     public float? Alpha { get; init; }
     public int MaxSize { get; init; } = MaxSizeRule.DefaultMaxSize;
     public string Device { get; init; } = "cpu";
+    /// <summary>Arithmetic precision of the network (<see cref="PrecisionSupport"/> refuses bf16 without hardware support).</summary>
+    public Precision Precision { get; init; } = Precision.Fp32;
     /// <summary>Refuse any missing, unexpected or mis-shaped key (the one allowed exception is documented on
     /// <see cref="Dehazer.Load"/>). False loads what fits and reports the rest, like the official strict=False.</summary>
     public bool Strict { get; init; } = true;
