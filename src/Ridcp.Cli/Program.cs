@@ -15,6 +15,7 @@ public static class Program
         root.Subcommands.Add(EvalCommand.Create());
         root.Subcommands.Add(SynthesizeCommand.Create());
         root.Subcommands.Add(DehazeCommand.Create());
+        root.Subcommands.Add(ReconstructCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(ChmCommand.Create());
         root.Subcommands.Add(TrainCommand.Create());

@@ -126,9 +126,9 @@ public static class DehazeCommand
     }
 
     /// <summary>Dehazes items (plain, per-image alpha or alpha sweep), calling back after each.</summary>
-    delegate IReadOnlyList<DehazeItemResult> Runner(IReadOnlyList<DehazeItem> items, Action<DehazeItemResult>? onItemDone);
+    internal delegate IReadOnlyList<DehazeItemResult> Runner(IReadOnlyList<DehazeItem> items, Action<DehazeItemResult>? onItemDone);
 
-    static int RunOne(ParseResult parse, Runner run, DehazeItem item, bool verbose, Func<string> detail)
+    internal static int RunOne(ParseResult parse, Runner run, DehazeItem item, bool verbose, Func<string> detail)
     {
         var r = run([item], null)[0];
         if (!r.Ok) return CliErrors.Report(parse, r.Error!, verbose);
@@ -136,7 +136,7 @@ public static class DehazeCommand
         return ExitCodes.Ok;
     }
 
-    static int RunFolder(ParseResult parse, Runner run, IReadOnlyList<DehazeItem> items, bool verbose, Func<string> detail)
+    internal static int RunFolder(ParseResult parse, Runner run, IReadOnlyList<DehazeItem> items, bool verbose, Func<string> detail)
     {
         var stdout = parse.InvocationConfiguration.Output;
         var clock = Stopwatch.StartNew();
