@@ -1,3 +1,4 @@
+using Xunit;
 using Ridcp.Tests.Checkpoints;
 using Ridcp.Training;
 using Ridcp.Training.Data;

@@ -1,3 +1,4 @@
+using Xunit;
 using Ridcp.Imaging;
 using Ridcp.Synthesis;
 using Ridcp.Tests.Checkpoints;
