@@ -11,6 +11,7 @@ public static class Program
     public static RootCommand Build()
     {
         var root = new RootCommand("Ridcp.NET — RIDCP real-image dehazing (CVPR 2023) in C#");
+        HelpDetails.Install(root);
         root.Subcommands.Add(InfoCommand.Create());
         root.Subcommands.Add(EvalCommand.Create());
         root.Subcommands.Add(SynthesizeCommand.Create());
