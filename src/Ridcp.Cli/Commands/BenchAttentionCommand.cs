@@ -22,8 +22,9 @@ public static class BenchAttentionCommand
         var runs = new Option<int>("--runs") { Description = "Timed runs after one warm-up", DefaultValueFactory = _ => 3 };
         var threads = new Option<int?>("--threads") { Description = "Torch intra-op threads (default: TorchSharp's choice)" };
         var device = CommonOptions.Device();
+        var verbose = CommonOptions.Verbose();
         var cmd = new Command("attention", "Seconds per forward of one Swin, NAT and DiNAT block at equal width, and the fused-kernel bound");
-        foreach (var o in new Option[] { size, dim, heads, window, kernel, dilation, runs, threads, device }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { size, dim, heads, window, kernel, dilation, runs, threads, device, verbose }) cmd.Options.Add(o);
         cmd.SetAction(parse =>
         {
             var o = parse.InvocationConfiguration.Output;
@@ -35,7 +36,7 @@ public static class BenchAttentionCommand
                 rows = AttentionBenchmark.Run(parse.GetValue(size), parse.GetValue(dim), parse.GetValue(heads), parse.GetValue(window),
                     parse.GetValue(kernel), parse.GetValue(dilation), parse.GetValue(runs), Devices.Parse(parse.GetValue(device)!));
             }
-            catch (Exception e) { return CliErrors.Report(parse, e, false); }
+            catch (Exception e) { return CliErrors.Report(parse, e, parse.GetValue(verbose)); }
 #if DEBUG
             o.WriteLine("note: debug build, figures not representative (use dotnet run -c Release)");
 #endif

@@ -26,9 +26,11 @@ public static class BenchDehazeCommand
         var sweep = new Option<string?>("--size-sweep") { Description = "Megapixel sizes to time one after the other, e.g. 1,4,16 (3:2 images); prints time and peak memory per megapixel" };
         var photo = new Option<string?>("--image") { Description = "Photo to upscale to each size (default: a smooth seeded image)" };
         var device = CommonOptions.Device();
+        var precision = CommonOptions.Precision();
+        var peak = new Option<double?>("--peak-gflops") { Description = "The machine's measured matrix peak in GFLOP/s, to print the achieved share of it" };
         var verbose = CommonOptions.Verbose();
         var cmd = new Command("dehaze", "Time `ridcp dehaze` on one image of the official configuration; prints wall time and peak memory");
-        foreach (var o in new Option[] { size, weights, chm, runs, threads, maxMemory, sweep, photo, device, verbose }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { size, weights, chm, runs, threads, maxMemory, sweep, photo, device, precision, peak, verbose }) cmd.Options.Add(o);
         cmd.SetAction(parse =>
         {
             var o = parse.InvocationConfiguration.Output;
@@ -38,14 +40,17 @@ public static class BenchDehazeCommand
                 if (parse.GetValue(threads) is int t) torch.set_num_threads(t);
                 string? weightsPath = parse.GetValue(weights);
                 long? budget = parse.GetValue(maxMemory) is string mm ? MemoryBudget.Parse(mm) : null;
+                var prec = PrecisionSupport.Parse(parse.GetValue(precision));
                 using var dehazer = weightsPath is null
-                    ? Seeded(parse.GetValue(device)!, budget)
-                    : Dehazer.Load(new DehazerOptions { WeightsPath = weightsPath, ChmWeightPath = parse.GetValue(chm), Device = parse.GetValue(device)!, MaxMemoryBytes = budget });
+                    ? Seeded(parse.GetValue(device)!, budget, prec)
+                    : Dehazer.Load(new DehazerOptions { WeightsPath = weightsPath, ChmWeightPath = parse.GetValue(chm), Device = parse.GetValue(device)!, MaxMemoryBytes = budget, Precision = prec });
                 if (parse.GetValue(sweep) is string sizes)
                     return SizeSweep(o, dehazer, sizes, parse.GetValue(photo), weightsPath);
+                double gflop = NetworkGflop(dehazer, w, h);
                 var image = SeededImage(w, h);
                 long? rssBefore = ProcessMemory.CurrentRssBytes();
-                o.WriteLine($"ridcp bench dehaze: {w}x{h}, {(weightsPath ?? "seeded random weights")}, official LQ configuration, alpha {dehazer.Alpha.ToString(CultureInfo.InvariantCulture)}, {torch.get_num_threads()} threads, {Environment.ProcessorCount} CPUs");
+                o.WriteLine($"ridcp bench dehaze: {w}x{h}, {(weightsPath ?? "seeded random weights")}, {(weightsPath is null ? "official LQ configuration" : "architecture of the checkpoint")}, alpha {dehazer.Alpha.ToString(CultureInfo.InvariantCulture)}, precision {prec.ToString().ToLowerInvariant()}, {torch.get_num_threads()} threads, {Environment.ProcessorCount} CPUs");
+                o.WriteLine($"network arithmetic: {S(gflop)} GFLOP for this size (convolutions, linear layers, attention and codebook matmuls; Models/NetworkFlops), {S(gflop / (w * (double)h / 1e6))} GFLOP per megapixel of input");
                 int n = Math.Max(0, parse.GetValue(runs));
                 var times = new List<double>();
                 var cpuTimes = new List<double>();
@@ -66,6 +71,9 @@ public static class BenchDehazeCommand
                 var timedCpu = n > 0 ? cpuTimes.Skip(1).ToList() : cpuTimes;
                 o.WriteLine($"wall time: {S(timed.Min())} s best, {S(timed.Average())} s mean of {timed.Count}");
                 o.WriteLine($"CPU time (user + system): {S(timedCpu.Min())} s best, {S(timedCpu.Average())} s mean of {timedCpu.Count}");
+                double cpuBest = timedCpu.Min(), wallBest = timed.Min();
+                o.WriteLine($"achieved: {S(gflop / wallBest)} GFLOP/s of wall time, {S(gflop / cpuBest)} GFLOP per CPU-second; {S(cpuBest / (w * (double)h / 1e6))} CPU-s per megapixel" +
+                            (parse.GetValue(peak) is double p && p > 0 ? $"; {S(100 * gflop / wallBest / p)}% of the {S(p)} GFLOP/s peak (wall)" : ""));
                 o.WriteLine($"peak memory (VmHWM): {Mb(ProcessMemory.PeakRssBytes())}; resident before the first run: {Mb(rssBefore)}");
                 return ExitCodes.Ok;
             }
@@ -77,11 +85,11 @@ public static class BenchDehazeCommand
         return cmd;
     }
 
-    static Dehazer Seeded(string device, long? budget)
+    static Dehazer Seeded(string device, long? budget, Precision precision)
     {
         var net = new VQWeightDehazeNet(VQWeightDehazeNetOptions.OfficialLq);
         BenchmarkWeights.Fill(net);
-        return Dehazer.FromNetwork(net, Dehazer.OfficialAlpha, null, device, budget);
+        return Dehazer.FromNetwork(net, Dehazer.OfficialAlpha, null, device, budget, precision);
     }
 
     /// <summary>One run per size (3:2 images of the given megapixels), each after a reset of the peak: CPU and
@@ -119,6 +127,15 @@ public static class BenchDehazeCommand
     {
         using var scope = torch.NewDisposeScope();
         return RgbImage.FromTensor(MaxSizeRule.Resize(source.ToTensor(), h, w).clamp(0, 1));
+    }
+
+    /// <summary>GFLOP of one dehaze of a w x h image: the size the network sees after the halving rule and test()'s padding.</summary>
+    static double NetworkGflop(Dehazer dehazer, int w, int h)
+    {
+        bool halve = MaxSizeRule.NeedsHalving(h, w, dehazer.MaxSize);
+        long nh = halve ? h / 2 : h, nw = halve ? w / 2 : w;
+        int m = dehazer.Architecture.PadMultiple;
+        return NetworkFlops.Total(dehazer.Architecture, MirrorPadding.Target(nh, m), MirrorPadding.Target(nw, m)) / 1e9;
     }
 
     /// <summary>A smooth seeded test image (a random image would be an unusually hard case for nothing).</summary>

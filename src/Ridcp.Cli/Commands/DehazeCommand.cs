@@ -36,6 +36,7 @@ public static class DehazeCommand
         { Description = "ridcp (the network) or dcp (dark channel prior baseline, He et al.; no weights, full resolution)", DefaultValueFactory = _ => "ridcp" };
         method.AcceptOnlyFromAmong("ridcp", "dcp");
         var device = CommonOptions.Device();
+        var precision = CommonOptions.Precision();
         var verbose = CommonOptions.Verbose();
         var shard = new Option<string?>("--shard")
         { Description = "K/N: only part K (0..N-1) of a folder, the images in file-name order dealt round-robin; for job arrays (docs/scale-out.md)" };
@@ -43,7 +44,7 @@ public static class DehazeCommand
 
         var cmd = new Command("dehaze", "Dehaze an image or a folder of images with RIDCP (or the dark channel prior baseline)");
         cmd.Arguments.Add(input);
-        foreach (var o in new Option[] { output, weights, chm, alpha, alphaRange, alphaSweep, maxSize, maxMemory, bitDepth, method, device, shard, skipExisting, verbose }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { output, weights, chm, alpha, alphaRange, alphaSweep, maxSize, maxMemory, bitDepth, method, device, precision, shard, skipExisting, verbose }) cmd.Options.Add(o);
         cmd.SetAction(parse =>
         {
             bool v = parse.GetValue(verbose);
@@ -77,6 +78,7 @@ public static class DehazeCommand
                     MaxSize = parse.GetValue(maxSize),
                     MaxMemoryBytes = parse.GetValue(maxMemory) is string mm ? MemoryBudget.Parse(mm) : null,
                     Device = parse.GetValue(device) ?? "cpu",
+                    Precision = PrecisionSupport.Parse(parse.GetValue(precision)),
                 };
                 items = DehazePlan.Make(parse.GetValue(input)!, parse.GetValue(output)!);
                 DehazePlan.CheckBitDepth(items, parse.GetValue(bitDepth));

@@ -100,6 +100,7 @@ public static class TrainCommand
         cmd.Arguments.Add(runs);
         cmd.Options.Add(metric);
         cmd.Options.Add(output);
+        cmd.Options.Add(Verbose);
         cmd.SetAction(r =>
         {
             try
@@ -108,7 +109,7 @@ public static class TrainCommand
                 r.InvocationConfiguration.Output.WriteLine($"wrote {r.GetValue(output)}");
                 return ExitCodes.Ok;
             }
-            catch (Exception e) { return CliErrors.Report(r, e, false); }
+            catch (Exception e) { return CliErrors.Report(r, e, r.GetValue(Verbose)); }
         });
         return cmd;
     }

@@ -37,23 +37,36 @@ public sealed class Dehazer : IDisposable
     public Action<TileProgress>? TileProgress { get; set; }
     /// <summary>The tiling of the last image, or null when it ran whole.</summary>
     public TileGrid? LastGrid { get; private set; }
+    /// <summary>Arithmetic precision of the network (the image in and out is float32 either way).</summary>
+    public Precision Precision { get; }
     public VQWeightDehazeNetOptions Architecture => net.Options;
     /// <summary>Human-readable account of the loading: configuration, keys, CHM weight, anything skipped.</summary>
     public IReadOnlyList<string> LoadNotes { get; }
 
-    Dehazer(VQWeightDehazeNet net, Device device, float alpha, int? maxSize, long? memoryBudget, IReadOnlyList<string> notes)
+    Dehazer(VQWeightDehazeNet net, Device device, float alpha, int? maxSize, long? memoryBudget, Precision precision, IReadOnlyList<string> notes)
     {
-        this.net = net; this.device = device; Alpha = alpha; MaxSize = maxSize; LoadNotes = notes;
+        this.net = net; this.device = device; Alpha = alpha; MaxSize = maxSize; Precision = precision; LoadNotes = notes;
         MemoryBudgetBytes = memoryBudget ?? MemoryBudget.Default();
     }
 
+    /// <summary>Moves a built and loaded network to its device and precision (the precision checked first).</summary>
+    static void Place(VQWeightDehazeNet net, Device device, Precision precision)
+    {
+        PrecisionSupport.Check(precision, device);
+        net.eval();
+        net.to(device);
+        MixedPrecision.Apply(net, NetworkType(precision));
+    }
+
+    internal static ScalarType NetworkType(Precision precision) => precision == Precision.Bf16 ? ScalarType.BFloat16 : ScalarType.Float32;
+
     /// <summary>Wraps an already built and filled network (benchmarks, tests).</summary>
-    public static Dehazer FromNetwork(VQWeightDehazeNet net, float alpha = 0f, int? maxSize = null, string device = "cpu", long? memoryBudget = null)
+    public static Dehazer FromNetwork(VQWeightDehazeNet net, float alpha = 0f, int? maxSize = null, string device = "cpu", long? memoryBudget = null,
+                                      Precision precision = Precision.Fp32)
     {
         var dev = Devices.Parse(device);
-        net.eval();
-        net.to(dev);
-        return new Dehazer(net, dev, alpha, maxSize, memoryBudget, ["network given directly"]);
+        Place(net, dev, precision);
+        return new Dehazer(net, dev, alpha, maxSize, memoryBudget, precision, ["network given directly"]);
     }
 
     /// <summary>Builds the network a checkpoint describes and loads it. Strict by default, with one exception:
@@ -68,6 +81,7 @@ public sealed class Dehazer : IDisposable
     {
         options.Validate();
         var dev = Devices.Parse(options.Device);
+        PrecisionSupport.Check(options.Precision, dev);
         var notes = new List<string>();
         using var checkpoint = NetworkFile.Read(options.WeightsPath);
         var arch = checkpoint.Architecture ?? VQWeightDehazeNetOptions.OfficialLq;
@@ -99,9 +113,9 @@ public sealed class Dehazer : IDisposable
         float alpha = chmFile ? options.Alpha ?? OfficialAlpha : 0f;
         if (!chmFile && chmInCheckpoint) notes.Add($"the checkpoint's {ChmWeightKey} is unused without --chm-weight: plain matching");
         notes.Add(chmFile ? $"CHM matching, alpha {alpha}" : "plain nearest-code matching (no CHM weight)");
-        net.eval();
-        net.to(dev);
-        var dehazer = new Dehazer(net, dev, alpha, options.MaxSize, options.MaxMemoryBytes, notes);
+        if (options.Precision == Precision.Bf16) notes.Add("precision bf16 (quantiser, deformable sampling and feature-normalisation ratio in float32)");
+        Place(net, dev, options.Precision);
+        var dehazer = new Dehazer(net, dev, alpha, options.MaxSize, options.MaxMemoryBytes, options.Precision, notes);
         notes.Add(options.MaxSize is int ms ? $"official halving of images with h*w >= {ms}^2" : "every image at its own size");
         notes.Add($"memory budget {MemoryBudget.Describe(dehazer.MemoryBudgetBytes)}{(options.MaxMemoryBytes is null ? $" (default: {MemoryBudget.DefaultShareOfAvailable:P0} of the available memory)" : "")}");
         return dehazer;
@@ -177,7 +191,9 @@ public sealed class Dehazer : IDisposable
         bool halve = MaxSizeRule.NeedsHalving(h, w, MaxSize);
         long nh = halve ? h / 2 : h, nw = halve ? w / 2 : w;
         CheckSize(nh, nw, h, w);
-        return MaxSizeRule.Apply(x, MaxSize, t => Forward(t, alpha)).clamp(0, 1);
+        // The image goes in as float32 (the net converts it where a module wants another dtype), the result comes
+        // back as float32.
+        return MaxSizeRule.Apply(x, MaxSize, t => Forward(t, alpha).to(ScalarType.Float32)).clamp(0, 1);
     }
 
     /// <summary>net.test() on x [1,3,h,w], whole when the budget holds it, else tiled on the padded image.</summary>

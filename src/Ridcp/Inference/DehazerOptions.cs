@@ -17,6 +17,8 @@ public sealed record DehazerOptions
     /// <summary>Memory budget of the whole process in bytes; null = <see cref="Tiling.MemoryBudget.Default"/>.</summary>
     public long? MaxMemoryBytes { get; init; }
     public string Device { get; init; } = "cpu";
+    /// <summary>Arithmetic precision of the network (<see cref="PrecisionSupport"/> refuses bf16 without hardware support).</summary>
+    public Precision Precision { get; init; } = Precision.Fp32;
     /// <summary>Refuse any missing, unexpected or mis-shaped key (the one allowed exception is documented on
     /// <see cref="Dehazer.Load"/>). False loads what fits and reports the rest, like the official strict=False.</summary>
     public bool Strict { get; init; } = true;

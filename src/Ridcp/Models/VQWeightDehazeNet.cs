@@ -90,7 +90,9 @@ public sealed class VQWeightDehazeNet : nn.Module
         if (semanticTarget is not null && conv_semantic is null)
             throw new ArgumentException("a semantic target needs a net built with use_semantic_loss");
         using var scope = NewDisposeScope();
-        var encFeats = multiscale_encoder.forward(input);
+        // In a mixed-precision net (MixedPrecision) modules may differ in dtype: each input goes in the dtype of the
+        // module that receives it. Without conversion (float32 everywhere) every InTypeOf is the tensor itself.
+        var encFeats = multiscale_encoder.forward(InTypeOf(multiscale_encoder, input));
         int codebookScale = Options.CodebookParams[0].Scale;
 
         var x = encFeats;
@@ -101,31 +103,43 @@ public sealed class VQWeightDehazeNet : nn.Module
             int curRes = (Options.GtResolution >> Options.MaxDepth) << i;
             if (curRes == codebookScale)
             {
-                featToQuant = before_quant_group[0].forward(x);
+                featToQuant = before_quant_group[0].forward(InTypeOf(before_quant_group, x));
                 var q = Quantizer.Forward(featToQuant, gtIndices, weightAlpha ?? Options.WeightAlpha);
                 (zQuant, loss, indices) = (q.ZQuant, q.CodebookLoss, q.Indices);
                 // Official order: on the quantiser's z_quant, before use_quantize=false swaps in feat_to_quant.
                 if (semanticTarget is not null) semanticLoss = SemanticLoss(zQuant, semanticTarget);
                 if (!Options.UseQuantize) zQuant = featToQuant;
-                x = after_quant_group[0].forward(zQuant);
+                x = after_quant_group[0].forward(InTypeOf(after_quant_group, zQuant));
             }
-            x = decoder_group[i].forward(x);
+            x = decoder_group[i].forward(InTypeOf(decoder_group, x));
             codeDecoderOutput.Add(x);
         }
         // 3 output channels: see BlockAlignedConv (oneDNN input-gradient bug).
-        var outImg = BlockAlignedConv.Forward(out_conv, x);
+        var outImg = BlockAlignedConv.Forward(out_conv, InTypeOf(out_conv, x));
 
         Tensor? outResidual = null;
         if (multiscale_decoder is not null)
         {
             // The residual branch sees detached encoder features unless only_residual (official).
-            var residualIn = Options.OnlyResidual ? encFeats : encFeats.detach();
-            outResidual = BlockAlignedConv.Forward(residual_conv, multiscale_decoder.forward(residualIn, codeDecoderOutput));
+            var residualIn = InTypeOf(multiscale_decoder, Options.OnlyResidual ? encFeats : encFeats.detach());
+            outResidual = BlockAlignedConv.Forward(residual_conv, InTypeOf(residual_conv, multiscale_decoder.forward(residualIn, codeDecoderOutput)));
         }
 
         var result = new EncodeDecodeResult(outImg, outResidual, loss!, semanticLoss, indices!, featToQuant!, zQuant!, encFeats);
         scope.MoveToOuter(new[] { outImg, outResidual, loss, semanticLoss, indices, featToQuant, zQuant, encFeats }.OfType<Tensor>().Distinct());
         return result;
+    }
+
+    /// <summary>The modules <see cref="MixedPrecision"/> keeps in float32: those that decide the code indices
+    /// (encoder with its Swin layers, the 1x1 conv before the quantiser, the quantiser) and the two output convs
+    /// that make the image.</summary>
+    internal IEnumerable<nn.Module> Float32Modules() => [multiscale_encoder, before_quant_group, quantize_group, out_conv, residual_conv];
+
+    /// <summary><paramref name="x"/> in the dtype of <paramref name="receiver"/>'s weights.</summary>
+    private static Tensor InTypeOf(nn.Module receiver, Tensor x)
+    {
+        var type = receiver.parameters().First().dtype;
+        return x.dtype == type ? x : x.to(type);
     }
 
     /// <summary>Semantic loss of the HQ stage: MSE between conv_semantic(z_quant) [B,512,H/s,W/s] and the VGG19 relu4_4

@@ -97,6 +97,10 @@ public sealed class VectorQuantizer : nn.Module
     public QuantizerOutput Forward(Tensor z, Tensor? gtIndices = null, float? weightAlpha = null)
     {
         using var scope = NewDisposeScope();
+        // Reduced-precision nets (bf16 inference) keep the quantiser in float32: distances of near-tied codes
+        // would flip their argmin in bf16 (docs/precision.md). The result goes back in the caller's dtype.
+        var callerType = z.dtype;
+        if (callerType != Codebook.dtype) z = z.to(Codebook.dtype);
         var zh = z.permute(0, 2, 3, 1).contiguous();                 // [B,H,W,C]
         var zFlat = zh.view(-1, CodeDim);                            // [N,C]
         var codebook = Codebook;
@@ -122,6 +126,7 @@ public sealed class VectorQuantizer : nn.Module
 
         // Straight-through estimator, evaluated numerically as the official z + (z_q - z).detach().
         var zst = (zh + (zq - zh).detach()).permute(0, 3, 1, 2).contiguous();
+        if (callerType != zst.dtype) zst = zst.to(callerType);
         var indices = minIdx.reshape(z.shape[0], 1, z.shape[2], z.shape[3]);
         return new QuantizerOutput(scope.MoveToOuter(zst), scope.MoveToOuter(loss), scope.MoveToOuter(indices));
     }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Ridcp.Core;
 using Ridcp.Imaging;
 using Ridcp.Models;
 using Ridcp.Training.Config;
@@ -18,7 +19,9 @@ public static class TrainBenchmark
         if (iterations < 1) throw new ArgumentException("--iterations must be >= 1");
         device ??= CPU;
         if (threads > 0) set_num_threads(threads);
-        yield return $"torch threads: {get_num_threads()}, {iterations} timed iteration(s) after one warm-up, device {device}";
+        bool reuse = NativeHeap.KeepFreedMemory();   // as `ridcp train` does
+        yield return $"torch threads: {get_num_threads()}, {iterations} timed iteration(s) after one warm-up, device {device}, " +
+                     $"heap {(reuse ? "keeps freed memory (as ridcp train)" : "glibc defaults or the user's MALLOC_* settings")}";
         if (official)
         {
             var o1 = new TrainOptions { Stage = TrainStage.Vqgan, Data = new DataOptions { GtSize = 256, BatchSize = 1 } };

@@ -47,6 +47,7 @@ public static class TrainingService
         }
 
         using var model = built;
+        bool heapReuse = Ridcp.Core.NativeHeap.KeepFreedMemory();
         long startIter = 0, startSample = 0;
         if (existing is { } ck && req.Resume)
         {
@@ -59,6 +60,7 @@ public static class TrainingService
         void Log(string l) { progress.Log(l); run.AppendLog(l); }
         Log($"{(req.Resume ? "resuming" : "starting")} {opt.Stage.ToString().ToLowerInvariant()} run '{opt.Name}' in {run.Root} at iteration {startIter} of {opt.TotalIter}, device {device.type}, {get_num_threads()} torch threads");
         Log($"config {opt.SourcePath}");
+        if (heapReuse) Log("native heap: freed memory kept for reuse (no per-iteration mmap/zeroing; see Core/NativeHeap)");
         Log($"data: {data.Describe()}; validation: {describeData}");
         foreach (var line in model.Describe()) Log(line);
         if (semanticNote is not null) Log(semanticNote);

@@ -1,0 +1,48 @@
+using System.Runtime.InteropServices;
+
+namespace Ridcp.Core;
+
+/// <summary>glibc malloc settings for processes that allocate the same large tensors over and over (training).</summary>
+/// <remarks>
+/// LibTorch takes every tensor from malloc. glibc serves blocks above its mmap threshold (at most 32 MB) with a
+/// fresh mmap and unmaps them on free, so every iteration the kernel faults in and zeroes each large activation
+/// and gradient again: on the small stage-2 config about a third of a training step's CPU time was system time.
+/// With mmap off and no trimming, freed blocks stay in the heap and the next iteration reuses them. Values are
+/// unchanged (only where memory comes from); the cost is a peak heap that does not shrink back, which a training
+/// process at a steady working set does not mind. Inference on one large image does (peak 2.2 -> 3.0 GB for the
+/// official configuration at 640x438, docs/benchmarks.md), so only training turns it on.
+/// Environment variables the user set (MALLOC_MMAP_MAX_, MALLOC_TRIM_THRESHOLD_) win. There is no switching back:
+/// glibc's mallopt also freezes its dynamic mmap threshold, so a process keeps the setting for its lifetime.
+/// </remarks>
+public static class NativeHeap
+{
+    // glibc malloc.h
+    const int M_TRIM_THRESHOLD = -1;
+    const int M_TOP_PAD = -2;
+    const int M_MMAP_MAX = -4;
+
+    /// <summary>True while freed memory is kept for reuse.</summary>
+    public static bool Reusing { get; private set; }
+
+    /// <summary>Keeps freed blocks in the heap for reuse (no mmap, no trimming). Returns false where it cannot
+    /// (not glibc, or the user chose malloc settings through the environment).</summary>
+    public static bool KeepFreedMemory()
+    {
+        if (!OperatingSystem.IsLinux() || UserChoseSettings()) return false;
+        try
+        {
+            Reusing = mallopt(M_MMAP_MAX, 0) == 1 &&
+                      mallopt(M_TRIM_THRESHOLD, int.MaxValue) == 1 &&
+                      mallopt(M_TOP_PAD, 64 << 20) == 1;   // grow the heap in 64 MB steps, not page by page
+            return Reusing;
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException) { return false; }
+    }
+
+    static bool UserChoseSettings() =>
+        Environment.GetEnvironmentVariable("MALLOC_MMAP_MAX_") is not null ||
+        Environment.GetEnvironmentVariable("MALLOC_TRIM_THRESHOLD_") is not null;
+
+    [DllImport("libc", EntryPoint = "mallopt")]
+    static extern int mallopt(int param, int value);
+}
