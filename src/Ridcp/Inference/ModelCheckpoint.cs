@@ -35,9 +35,11 @@ internal sealed class ModelCheckpoint : IDisposable
                 {
                     arch = VQWeightDehazeNetOptions.FromDictionary(d);
                     arch.Validate();
+                    arch.CheckAgainst(sd.ToDictionary(kv => kv.Key, kv => kv.Value.shape));
                 }
                 catch (ArgumentException e) { throw new InvalidDataException($"checkpoint {path}: invalid architecture options: {e.Message}", e); }
             }
+            StateDictLoader.RequireFinite(sd, $"checkpoint '{path}'");
             return new ModelCheckpoint(file, sd, arch);
         }
         catch
