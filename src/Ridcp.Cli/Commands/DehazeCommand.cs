@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using Ridcp.Baselines;
+using Ridcp.Imaging;
 using Ridcp.Inference;
 using Ridcp.Matching;
 using Spectre.Console;
@@ -28,6 +29,8 @@ public static class DehazeCommand
         { Description = "FROM:TO:STEP: one output per alpha (NAME_alphaA.ext) and a contact sheet (NAME_sweep.ext); needs --chm-weight" };
         var maxSize = new Option<int>("--max-size")
         { Description = "Images with h*w >= max-size^2 are processed at half size (official rule)", DefaultValueFactory = _ => MaxSizeRule.DefaultMaxSize };
+        var maxPixels = new Option<long>("--max-pixels")
+        { Description = "Refuse images with more pixels than this, checked from the file header before decoding", DefaultValueFactory = _ => ImageFile.MaxPixels };
         var bitDepth = new Option<int>("--bit-depth")
         { Description = "Bits per channel of PNG outputs: 8 (as the official inference) or 16", DefaultValueFactory = _ => 8 };
         var method = new Option<string>("--method")
@@ -38,7 +41,7 @@ public static class DehazeCommand
 
         var cmd = new Command("dehaze", "Dehaze an image or a folder of images with RIDCP (or the dark channel prior baseline)");
         cmd.Arguments.Add(input);
-        foreach (var o in new Option[] { output, weights, chm, alpha, alphaRange, alphaSweep, maxSize, bitDepth, method, device, verbose }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { output, weights, chm, alpha, alphaRange, alphaSweep, maxSize, maxPixels, bitDepth, method, device, verbose }) cmd.Options.Add(o);
         cmd.SetAction(parse =>
         {
             bool v = parse.GetValue(verbose);
@@ -49,7 +52,9 @@ public static class DehazeCommand
             bool auto = string.Equals(alphaText, "auto", StringComparison.OrdinalIgnoreCase);
             IReadOnlyList<double>? sweep = null;
             AlphaSearchOptions? autoRange = null;
-            if (parse.GetValue(method) == "dcp") return RunDarkChannelPrior(parse, input, output, bitDepth, v,
+            long pixels = parse.GetValue(maxPixels);
+            if (pixels <= 0) return CliErrors.Report(parse, new ArgumentException($"--max-pixels must be positive, got {pixels}"), v);
+            if (parse.GetValue(method) == "dcp") return RunDarkChannelPrior(parse, input, output, bitDepth, pixels, v,
                 parse.GetValue(weights) is not null || parse.GetValue(chm) is not null || alphaText is not null || parse.GetValue(alphaSweep) is not null);
             try
             {
@@ -75,6 +80,7 @@ public static class DehazeCommand
                 options.Validate();
                 items = DehazePlan.Make(parse.GetValue(input)!, parse.GetValue(output)!);
                 DehazePlan.CheckBitDepth(items, parse.GetValue(bitDepth));
+                if (sweep is not null) AlphaSweep.CheckOutputs(items, sweep);
                 if (options.WeightsPath == "") options = options with { WeightsPath = BundledModel.Resolve() };
                 dehazer = Dehazer.Load(options);
             }
@@ -86,17 +92,17 @@ public static class DehazeCommand
             {
                 if (v) foreach (var note in dehazer.LoadNotes) stdout.WriteLine(note);
                 int depth = parse.GetValue(bitDepth);
-                Runner run = (its, done) => DehazeRun.Run(its, dehazer.Dehaze, done, depth);
+                Runner run = (its, done) => DehazeRun.Run(its, dehazer.Dehaze, done, depth, pixels);
                 Func<string> detail = () => "";
                 if (sweep is not null)
-                    run = (its, done) => AlphaSweep.Run(dehazer, its, sweep, done);
+                    run = (its, done) => AlphaSweep.Run(dehazer, its, sweep, done, pixels);
                 if (auto)
                 {
                     PerImageAlpha chooser;
                     try { chooser = new PerImageAlpha(dehazer, PerImageAlpha.ClearStatisticsFor(parse.GetValue(chm)!), autoRange!); }
                     catch (Exception e) { return CliErrors.Report(parse, e, v); }
                     double last = double.NaN;
-                    run = (its, done) => DehazeRun.Run(its, img => { var (o, c) = chooser.Dehaze(img); last = c.Alpha; return o; }, done, depth);
+                    run = (its, done) => DehazeRun.Run(its, img => { var (o, c) = chooser.Dehaze(img); last = c.Alpha; return o; }, done, depth, pixels);
                     detail = () => ", alpha " + last.ToString("0.##", CultureInfo.InvariantCulture);
                 }
                 if (!DehazePlan.IsFolder(parse.GetValue(input)!)) return RunOne(parse, run, items[0], v, detail);
@@ -107,7 +113,7 @@ public static class DehazeCommand
     }
 
     /// <summary>--method dcp: the dark channel prior baseline (Ridcp.Baselines.DarkChannelPrior), no network.</summary>
-    static int RunDarkChannelPrior(ParseResult parse, Argument<string> input, Option<string> output, Option<int> bitDepth, bool verbose, bool networkOptionsGiven)
+    static int RunDarkChannelPrior(ParseResult parse, Argument<string> input, Option<string> output, Option<int> bitDepth, long maxPixels, bool verbose, bool networkOptionsGiven)
     {
         IReadOnlyList<DehazeItem> items;
         try
@@ -118,7 +124,7 @@ public static class DehazeCommand
         }
         catch (Exception e) { return CliErrors.Report(parse, e, verbose); }
         int depth = parse.GetValue(bitDepth);
-        Runner run = (its, done) => DehazeRun.Run(its, DarkChannelPrior.Dehaze, done, depth);
+        Runner run = (its, done) => DehazeRun.Run(its, DarkChannelPrior.Dehaze, done, depth, maxPixels);
         if (!DehazePlan.IsFolder(parse.GetValue(input)!)) return RunOne(parse, run, items[0], verbose, () => "");
         return RunFolder(parse, run, items, verbose, () => "");
     }
@@ -164,7 +170,15 @@ public static class DehazeCommand
         if (failed.Count == 0) return ExitCodes.Ok;
         parse.InvocationConfiguration.Error.WriteLine(
             $"error: {failed.Count} of {results.Count} images failed: {string.Join(", ", failed.Select(f => Path.GetFileName(f.Item.Input)))}");
-        return ExitCodes.PartialFailure;
+        return BatchExitCode(results.Count, failed.Select(f => CliErrors.ExitCodeFor(f.Error!)).ToList());
+    }
+
+    /// <summary>Exit code of a batch with failures: 1 when some items were written; when none was, the failures' own
+    /// code (3 bad input, 4 output error, ...) if they agree, else 3 — "some written" would be a lie.</summary>
+    internal static int BatchExitCode(int total, IReadOnlyList<int> failureCodes)
+    {
+        if (failureCodes.Count < total) return ExitCodes.PartialFailure;
+        return failureCodes.Distinct().Count() == 1 ? failureCodes[0] : ExitCodes.BadInput;
     }
 
     static string Seconds(TimeSpan t) => t.TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture) + " s";

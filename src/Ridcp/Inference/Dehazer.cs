@@ -108,6 +108,8 @@ public sealed class Dehazer : IDisposable
     static Tensor ReadChmWeight(string path, int codes)
     {
         var chm = ModelCheckpoint.ReadTensor(path, "CHM weight file");
+        try { StateDictLoader.RequireFinite([new(ChmWeightKey, chm)], $"CHM weight file '{path}'"); }
+        catch { chm.Dispose(); throw; }
         if (chm.ndim == 1 && chm.shape[0] == codes) return chm;
         string shape = string.Join(", ", chm.shape);
         chm.Dispose();
