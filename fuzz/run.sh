@@ -42,7 +42,7 @@ esac
 export AFL_SKIP_BIN_CHECK=1 AFL_NO_AFFINITY=1 AFL_NO_UI=1 AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1
 export DOTNET_TieredPGO=0
 findings="$out/findings/$target"
-rm -rf "$findings"
+rm -rf "$findings"; mkdir -p "$out/findings"
 afl-fuzz -i "$seeds" -o "$findings" -V $((minutes * 60)) -t 10000 -m none -- dotnet "$bin/Ridcp.Fuzz.dll" "$target" || true
 stats="$findings/default/fuzzer_stats"
 [[ -f "$stats" ]] && grep -E '^(run_time|execs_done|execs_per_sec|corpus_count|bitmap_cvg|edges_found|total_edges|saved_crashes|saved_hangs|unique_crashes|unique_hangs)' "$stats"
