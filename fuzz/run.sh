@@ -32,7 +32,7 @@ seeds="$out/seeds/$target"
 rm -rf "$seeds"; mkdir -p "$seeds"
 case "$target" in
   checkpoint) cp "$repo"/tests/Ridcp.Tests/Fixtures/checkpoints/*.pth "$repo"/tests/Ridcp.Tests/Fixtures/parity/{chm_weight,ckpt_legacy_small}.pth "$seeds"/ ;;
-  png)        dotnet "$bin/Ridcp.Fuzz.dll" seed-png "$seeds" ;;
+  png)        python3 "$here/png_seeds.py" "$seeds" ;;
   npy)        find "$repo/tests/Ridcp.Tests/Fixtures" -name '*.npy' -size -2k | head -8 | xargs -I{} cp {} "$seeds"/ ;;
   yaml)       cp "$repo"/configs/*.yml "$seeds"/ ;;
   *) echo "unknown target $target" >&2; exit 2 ;;

@@ -17,8 +17,7 @@ public static class Program
 
     public static int Main(string[] args)
     {
-        if (args.Length < 1) { Console.Error.WriteLine("usage: Ridcp.Fuzz checkpoint|png|npy|yaml [FILE] | seed-png DIR"); return 2; }
-        if (args[0] == "seed-png") { SeedPngs(args[1]); return 0; }
+        if (args.Length < 1) { Console.Error.WriteLine("usage: Ridcp.Fuzz checkpoint|png|npy|yaml [FILE]"); return 2; }
         Action<byte[]> target = args[0] switch
         {
             "checkpoint" => Checkpoint,
@@ -66,23 +65,6 @@ public static class Program
     {
         try { PngDecoder.Decode(input, "fuzz.png", ImageFile.MaxPixels); }
         catch (InvalidDataException) { }
-    }
-
-    /// <summary>PNG seeds of several colour types and depths (the repo holds no small PNG to copy).</summary>
-    static void SeedPngs(string dir)
-    {
-        Directory.CreateDirectory(dir);
-        var img = new RgbImage(7, 5);
-        for (int i = 0; i < img.Data.Length; i++) img.Data[i] = (i * 37 % 101) / 100f;
-        ImageFile.WritePng(img, Path.Combine(dir, "rgb8.png"), 8);
-        ImageFile.WritePng(img, Path.Combine(dir, "rgb16.png"), 16);
-        foreach (var (name, type) in new[] { ("grey8.png", SkiaSharp.SKColorType.Gray8), ("rgba8.png", SkiaSharp.SKColorType.Rgba8888) })
-        {
-            using var bmp = new SkiaSharp.SKBitmap(new SkiaSharp.SKImageInfo(6, 4, type, SkiaSharp.SKAlphaType.Unpremul));
-            for (int y = 0; y < 4; y++) for (int x = 0; x < 6; x++) bmp.SetPixel(x, y, new SkiaSharp.SKColor((byte)(x * 40), (byte)(y * 60), 90, (byte)(200 + x)));
-            using var data = bmp.Encode(SkiaSharp.SKEncodedImageFormat.Png, 100);
-            File.WriteAllBytes(Path.Combine(dir, name), data.ToArray());
-        }
     }
 
     static void Npy(byte[] input)
