@@ -14,7 +14,7 @@ public static class BenchMetricsCommand
         var runs = new Option<int>("--runs") { Description = "Timed runs per metric (after one warm-up run)", DefaultValueFactory = _ => 5 };
         var threads = new Option<int>("--threads") { Description = "Threads a metric may use (-1: all cores; 1: single-thread cost)", DefaultValueFactory = _ => -1 };
         var metrics = new Option<string?>("--metrics") { Description = $"Comma-separated metrics (default: all of {string.Join(", ", Metric.Names)})" };
-        var cmd = new Command("metrics", "Seconds per megapixel of PSNR, SSIM, FADE, NIQE and BRISQUE");
+        var cmd = new Command("metrics", "Seconds per megapixel of PSNR, SSIM, CIEDE2000, FADE, NIQE and BRISQUE");
         foreach (var o in new Option[] { image, runs, threads, metrics }) cmd.Options.Add(o);
         cmd.SetAction(parse =>
         {

@@ -13,7 +13,7 @@ public static class EvalCommand
     public static Command Create()
     {
         var pred = new Option<string>("--pred") { Description = "Folder of images to score (e.g. the dehazed outputs)", Required = true };
-        var reference = new Option<string?>("--ref") { Description = "Folder of ground-truth images, paired by file name (same name or same stem); needed by psnr/ssim" };
+        var reference = new Option<string?>("--ref") { Description = "Folder of ground-truth images, paired by file name (same name or same stem); needed by psnr/ssim/ciede2000" };
         var input = new Option<string?>("--input") { Description = "Folder of the input (hazy) images, paired by file name: their scores are reported beside" };
         var metrics = new Option<string?>("--metrics")
         {
@@ -23,7 +23,7 @@ public static class EvalCommand
         var html = new Option<bool>("--html") { Description = "Also write a self-contained HTML page with the images and their scores, sortable by metric" };
         var verbose = new Option<bool>("--verbose", "-v") { Description = "Print details, and the stack trace on errors" };
 
-        var cmd = new Command("eval", "Score images with PSNR/SSIM (against references) and FADE/NIQE/BRISQUE (no reference)");
+        var cmd = new Command("eval", "Score images with PSNR/SSIM/CIEDE2000 (against references) and FADE/NIQE/BRISQUE (no reference)");
         foreach (var o in new Option[] { pred, reference, input, metrics, output, html, verbose }) cmd.Options.Add(o);
         cmd.SetAction(parse =>
         {

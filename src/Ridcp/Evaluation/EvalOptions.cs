@@ -13,8 +13,9 @@ public sealed record EvalOptions(
     string? InputDir = null,
     bool Html = false)
 {
-    /// <summary>Default metric list of `ridcp eval`.</summary>
-    public const string DefaultMetrics = "psnr,ssim,fade,niqe,brisque";
+    /// <summary>Default metric list of `ridcp eval` with reference images (issue 11: every model comparison reports
+    /// colour fidelity, which PSNR/SSIM and the no-reference metrics do not see).</summary>
+    public const string DefaultMetrics = "psnr,ssim,ciede2000,fade,niqe,brisque";
 
     /// <summary>Longest side of the images embedded in the HTML report.</summary>
     public int ThumbnailSide { get; init; } = 320;

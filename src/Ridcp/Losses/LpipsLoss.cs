@@ -18,7 +18,6 @@ public sealed class LpipsLoss : nn.Module<Tensor, Tensor, Tensor>, IPerceptualLo
     private static readonly IReadOnlyList<TorchvisionVgg.ConvLayer> Layers = TorchvisionVgg.Convs(TorchvisionVgg.Vgg16, 13);
     private static readonly int[] TapAfterConv = [1, 3, 6, 9, 12];   // index into Layers whose relu ends a slice
     private static readonly int[] Channels = [64, 128, 256, 512, 512];
-    private const double NormEps = 1e-10;
 
     private readonly ModuleList<Conv2d> convs = TorchvisionVgg.BuildConvs(Layers);
     private readonly ModuleList<Conv2d> lins = new();
@@ -77,8 +76,8 @@ public sealed class LpipsLoss : nn.Module<Tensor, Tensor, Tensor>, IPerceptualLo
         Tensor total = zeros(pred.shape[0], 1, 1, 1, device: pred.device);
         for (int k = 0; k < fp.Count; k++)
         {
-            var a = fp[k] / (fp[k].square().sum(1, keepdim: true).sqrt() + NormEps);
-            var b = ft[k] / (ft[k].square().sum(1, keepdim: true).sqrt() + NormEps);
+            var a = FeatureNormalize.Channels(fp[k]);
+            var b = FeatureNormalize.Channels(ft[k]);
             total = total + lins[k].forward((a - b).square()).mean([2, 3], keepdim: true);
         }
         return total.mean().MoveToOuterDisposeScope();

@@ -11,9 +11,6 @@ namespace Ridcp.Losses;
 /// Deviation from the official recipe (LPIPS-VGG16): a different backbone, no learned heads.</summary>
 public sealed class ResNetPerceptualLoss : IPerceptualLoss
 {
-    /// <summary>LPIPS normalize_tensor eps.</summary>
-    private const double NormEps = 1e-10;
-
     private readonly OnnxFeatureNet net;
     private readonly int layers;
 
@@ -44,8 +41,8 @@ public sealed class ResNetPerceptualLoss : IPerceptualLoss
         Tensor total = zeros(1, device: pred.device);
         for (int l = 0; l < layers; l++)
         {
-            var a = fp[l] / (fp[l].square().sum(1, keepdim: true).sqrt() + NormEps);
-            var b = ft[l] / (ft[l].square().sum(1, keepdim: true).sqrt() + NormEps);
+            var a = FeatureNormalize.Channels(fp[l]);
+            var b = FeatureNormalize.Channels(ft[l]);
             total = total + (a - b).square().sum(1).mean();
         }
         return total.squeeze().MoveToOuterDisposeScope();

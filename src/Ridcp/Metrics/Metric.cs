@@ -6,11 +6,12 @@ namespace Ridcp.Metrics;
 /// <param name="Column">The name as the user wrote it; used as the report column.</param>
 public sealed record Metric(string Column, MetricKind Kind)
 {
-    public bool NeedsReference => Kind is MetricKind.Psnr or MetricKind.PsnrY or MetricKind.Ssim or MetricKind.SsimY;
-    public bool HigherIsBetter => NeedsReference;
+    public bool NeedsReference => Kind is MetricKind.Psnr or MetricKind.PsnrY or MetricKind.Ssim or MetricKind.SsimY or MetricKind.Ciede2000;
+    /// <summary>PSNR and SSIM rise with quality; colour difference and the no-reference scores fall.</summary>
+    public bool HigherIsBetter => Kind is MetricKind.Psnr or MetricKind.PsnrY or MetricKind.Ssim or MetricKind.SsimY;
 
     /// <summary>The names accepted by <see cref="Parse"/>.</summary>
-    public static readonly IReadOnlyList<string> Names = ["psnr", "psnr_y", "ssim", "ssim_y", "fade", "niqe", "niqe_y", "brisque"];
+    public static readonly IReadOnlyList<string> Names = ["psnr", "psnr_y", "ssim", "ssim_y", "ciede2000", "fade", "niqe", "niqe_y", "brisque"];
 
     public static Metric Parse(string name)
     {
@@ -21,6 +22,7 @@ public sealed record Metric(string Column, MetricKind Kind)
             "psnr_y" => MetricKind.PsnrY,
             "ssim" => MetricKind.Ssim,
             "ssim_y" => MetricKind.SsimY,
+            "ciede2000" => MetricKind.Ciede2000,
             "fade" => MetricKind.Fade,
             "niqe" => MetricKind.Niqe,
             "niqe_y" => MetricKind.NiqeY,
@@ -50,6 +52,7 @@ public sealed record Metric(string Column, MetricKind Kind)
             MetricKind.PsnrY => FullReference.Psnr(image, reference!, yChannel: true),
             MetricKind.Ssim => FullReference.Ssim(image, reference!),
             MetricKind.SsimY => FullReference.Ssim(image, reference!, yChannel: true),
+            MetricKind.Ciede2000 => Ciede2000.MeanDeltaE(image, reference!),
             MetricKind.Fade => Fade.Compute(image),
             MetricKind.Niqe => Niqe.Compute(image),
             MetricKind.NiqeY => Niqe.Compute(image, NiqeGray.BasicSrY),

@@ -11,6 +11,8 @@ public enum MetricKind
     Ssim,
     /// <summary>SSIM on the BT.601 Y channel.</summary>
     SsimY,
+    /// <summary>Mean CIEDE2000 colour difference (8-bit sRGB → CIE Lab D65, as scikit-image), lower = better, needs a reference.</summary>
+    Ciede2000,
     /// <summary>FADE fog density (LIVE release), lower = less fog.</summary>
     Fade,
     /// <summary>NIQE (LIVE release, rgb2gray), lower = better.</summary>

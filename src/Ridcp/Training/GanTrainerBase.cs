@@ -121,6 +121,7 @@ public abstract class GanTrainerBase : ITrainerModel
         SetRequiresGrad(netD, false);
         optimG.zero_grad();
         total.backward();
+        ThrowOnNonFiniteGradient(netG, "net_g");
         optimG.step();
         GeneratorSteps++;
     }
@@ -143,6 +144,21 @@ public abstract class GanTrainerBase : ITrainerModel
         return (lReal.item<float>(), lFake.item<float>(), realPred.detach().mean().item<float>(), fakePred.detach().mean().item<float>());
     }
 
+    /// <summary>A finite loss can still have a NaN or infinite gradient (sqrt at 0, a division by a zero norm), and
+    /// one Adam step then turns every touched weight into NaN. Stop before the step, naming the tensors.</summary>
+    private static void ThrowOnNonFiniteGradient(nn.Module net, string netName)
+    {
+        using var scope = NewDisposeScope();
+        var bad = new List<string>();
+        foreach (var (name, p) in net.named_parameters())
+        {
+            var g = p.grad;
+            if (g is not null && !g.isfinite().all().item<bool>()) bad.Add(name);
+        }
+        if (bad.Count > 0)
+            throw new ArithmeticException($"non-finite gradient in {netName}: {string.Join(", ", bad.Take(8))}{(bad.Count > 8 ? $" and {bad.Count - 8} more" : "")}");
+    }
+
     protected static void SetRequiresGrad(nn.Module m, bool on)
     {
         foreach (var p in m.parameters()) p.requires_grad = on;
@@ -156,13 +172,15 @@ public abstract class GanTrainerBase : ITrainerModel
 
     public abstract ValidationResult Validate(long iter, string imageDir, bool saveImages);
 
-    /// <summary>PSNR / SSIM (official val: crop_border 4, Y channel) of net_g.Test on the validation pairs; the first
-    /// num_img results saved as [input | output | clear] PNGs. Also counts the codes the validation images use.</summary>
-    protected (double Psnr, double Ssim, CodebookUsage Usage) RunValidation(string imageDir, bool saveImages)
+    /// <summary>Scores net_g.Test on the validation pairs, averaged: psnr / ssim as the official validation (crop_border
+    /// 4, Y channel), psnr_rgb / ssim_rgb / ciede2000 on the whole RGB image (how `ridcp eval` and the model card
+    /// judge; the Y channel cannot see a colour cast). The first num_img results are saved as [input | output |
+    /// clear] PNGs. Also counts the codes the validation images use.</summary>
+    protected (Dictionary<string, double> Scores, CodebookUsage Usage) RunValidation(string imageDir, bool saveImages)
     {
         netG.eval();
         var usage = new CodebookUsage(trainUsage.Codes);
-        double psnr = 0, ssim = 0;
+        var sums = new Dictionary<string, double> { ["psnr"] = 0, ["ssim"] = 0, ["psnr_rgb"] = 0, ["ssim_rgb"] = 0, ["ciede2000"] = 0 };
         try
         {
             for (int i = 0; i < valSet.Count; i++)
@@ -172,14 +190,17 @@ public abstract class GanTrainerBase : ITrainerModel
                 var (output, indices) = netG.Test(input.ToTensor(device));
                 usage.Add(indices);
                 var outImg = RgbImage.FromTensor(output.clamp(0, 1));
-                psnr += Metrics.FullReference.Psnr(outImg, gt, opt.Val.CropBorder, opt.Val.TestYChannel);
-                ssim += Metrics.FullReference.Ssim(outImg, gt, opt.Val.CropBorder, opt.Val.TestYChannel);
+                sums["psnr"] += Metrics.FullReference.Psnr(outImg, gt, opt.Val.CropBorder, opt.Val.TestYChannel);
+                sums["ssim"] += Metrics.FullReference.Ssim(outImg, gt, opt.Val.CropBorder, opt.Val.TestYChannel);
+                sums["psnr_rgb"] += Metrics.FullReference.Psnr(outImg, gt);
+                sums["ssim_rgb"] += Metrics.FullReference.Ssim(outImg, gt);
+                sums["ciede2000"] += Metrics.Ciede2000.MeanDeltaE(outImg, gt);
                 if (saveImages && i < opt.Val.NumImg)
                     ImageFile.Write(SideBySide(input, outImg, gt), Path.Combine(imageDir, Path.GetFileNameWithoutExtension(name) + ".png"));
             }
         }
         finally { netG.train(); }
-        return (psnr / valSet.Count, ssim / valSet.Count, usage);
+        return (sums.ToDictionary(kv => kv.Key, kv => kv.Value / valSet.Count), usage);
     }
 
     private static RgbImage SideBySide(params RgbImage[] images)

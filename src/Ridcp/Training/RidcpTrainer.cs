@@ -78,8 +78,9 @@ public sealed class RidcpTrainer : GanTrainerBase
 
     public override ValidationResult Validate(long iter, string imageDir, bool saveImages)
     {
-        var (psnr, ssim, usage) = RunValidation(imageDir, saveImages);
-        var metrics = new Dictionary<string, double> { ["psnr"] = psnr, ["ssim"] = ssim, ["codes_used"] = usage.Used, ["perplexity"] = usage.Perplexity() };
+        var (metrics, usage) = RunValidation(imageDir, saveImages);
+        metrics["codes_used"] = usage.Used;
+        metrics["perplexity"] = usage.Perplexity();
         trainUsage.Reset();
         return new ValidationResult(metrics, [$"codebook (validation hazy images): {usage}"]);
     }

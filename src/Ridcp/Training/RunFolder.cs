@@ -6,7 +6,8 @@ namespace Ridcp.Training;
 
 /// <summary>The files of a training run:
 /// <c>config.yml</c> (resolved options), <c>train.log</c>, <c>losses.csv</c>, <c>losses.png</c>,
-/// <c>validation.csv</c>, <c>net_g_latest.pth</c> (always the newest generator),
+/// <c>validation.csv</c>, <c>net_g_latest.pth</c> (always the newest generator), <c>net_g_best.pth</c> and
+/// <c>best.json</c> (the generator of the best validation, <see cref="BestCheckpoint"/>),
 /// <c>checkpoints/iter_NNNNNNNN/</c> (net_g.pth, net_d.pth, optim_g.bin, optim_d.bin, rng.pth, state.json; each folder
 /// is written under a temporary name and renamed when complete, so a crash never leaves a half checkpoint),
 /// <c>val/iter_NNNNNNNN/</c> (side-by-side validation images).</summary>
@@ -26,6 +27,8 @@ public sealed class RunFolder
     public string LossPlot => Path.Combine(Root, "losses.png");
     public string Validation => Path.Combine(Root, "validation.csv");
     public string NetGLatest => Path.Combine(Root, "net_g_latest.pth");
+    public string NetGBest => Path.Combine(Root, "net_g_best.pth");
+    public string BestRecord => Path.Combine(Root, "best.json");
     public string CheckpointsDir => Path.Combine(Root, "checkpoints");
     public string ValImages(long iter) => Path.Combine(Root, "val", $"iter_{iter:D8}");
     public string CheckpointDir(long iter) => Path.Combine(CheckpointsDir, $"iter_{iter:D8}");

@@ -17,6 +17,7 @@ public static class TrainingLoop
     {
         var lossLog = LossLog.Resume(run.Losses, startIter);
         var valLog = LossLog.Resume(run.Validation, startIter);
+        var best = new BestCheckpoint(run, opt.Val.BestMetric, startIter);
         void Log(string line) { progress.Log(line); run.AppendLog(line); }
 
         long iter = startIter, nextSample = startSample;
@@ -63,6 +64,7 @@ public static class TrainingLoop
                     valLog.Append(iter, v.Metrics);
                     Log($"validation @ {iter}: " + string.Join(", ", v.Metrics.Select(kv => $"{kv.Key} {kv.Value.ToString("G5", CultureInfo.InvariantCulture)}")));
                     foreach (var n in v.Notes) Log("  " + n);
+                    if (best.Offer(iter, v.Metrics, model)) Log("  new " + best.Describe());
                 }
             }
         }

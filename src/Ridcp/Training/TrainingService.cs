@@ -88,7 +88,7 @@ public static class TrainingService
             if (opt.Stage == TrainStage.Vqgan)
             {
                 var cache = ImageCache.Load(opt.Data.DatarootGt, opt.Data.MaxSide);
-                var (train, val) = Split(cache.Images, opt.Data.NumVal);
+                var (train, val) = DataSplit.Apply(cache.Images, e => e.Name, opt.Data.NumVal, opt.Data.ValList, opt.Data.HoldoutList);
                 trainItems = train;
                 var valSet = val.Select(e => { var img = CentreCrop(ImageCache.ToImage(e), opt.Data.ValSize); return (e.Name, img, img); }).ToList();
                 describeVal = $"{valSet.Count} held-out clear images ({string.Join(", ", val.Select(v => v.Name))}), centre {opt.Data.ValSize}px";
@@ -102,10 +102,10 @@ public static class TrainingService
                 var prior = ParsePrior(opt.Data.DepthPrior);
                 var items = PairItems.Load(opt.Data.DatarootGt, opt.Data.DatarootDepth, prior, opt.Data.MaxSide);
                 if (items.Count == 0) throw new FileNotFoundException($"no readable images in {opt.Data.DatarootGt}");
-                var (train, val) = Split(items, opt.Data.NumVal);
+                var (train, val) = DataSplit.Apply(items, it => it.Name, opt.Data.NumVal, opt.Data.ValList, opt.Data.HoldoutList);
                 trainItems = train;
-                var valSet = val.Select((it, i) => HazyValPair(it, i, opt)).ToList();
-                describeVal = $"{valSet.Count} held-out synthetic pairs ({string.Join(", ", val.Select(v => v.Name))}), centre {opt.Data.ValSize}px";
+                var valSet = val.SelectMany((it, i) => HazyValPairs(it, i, opt)).ToList();
+                describeVal = $"{valSet.Count} held-out synthetic pairs ({string.Join(", ", val.Select(v => v.Name))}; each with the outdoor, constant and smooth-random depth priors unless it has a depth map), centre {opt.Data.ValSize}px";
 
                 string hqPath = opt.PretrainNetworkHq ?? throw new ArgumentException("stage 2 needs the stage-1 weights: --hq-weights FILE (or path.pretrain_network_hq)");
                 if (!File.Exists(hqPath)) throw new FileNotFoundException($"stage-1 weights not found: {hqPath}");
@@ -165,21 +165,30 @@ public static class TrainingService
         var x => throw new ArgumentException($"unknown depth_prior '{x}' (outdoor, constant, smooth_random)"),
     };
 
-    /// <summary>Training items and the held-out tail (the last num_val in name order).</summary>
-    private static (List<T> Train, List<T> Val) Split<T>(IReadOnlyList<T> items, int numVal)
-    {
-        if (items.Count <= numVal) throw new ArgumentException($"need more than num_val = {numVal} images, found {items.Count}");
-        return (items.Take(items.Count - numVal).ToList(), items.Skip(items.Count - numVal).ToList());
-    }
-
-    /// <summary>A fixed synthetic pair for validation: the official pipeline with a seed of its own (run seed + 10^9 +
-    /// index), so validation pairs never coincide with training samples and are the same at every validation.</summary>
-    private static (string, RgbImage, RgbImage) HazyValPair(PairSourceItem it, int index, TrainOptions opt)
+    /// <summary>Fixed synthetic pairs for validation: the official pipeline with seeds of their own (run seed + 10^9 +
+    /// 3 * index + k), so validation pairs never coincide with training samples and are the same at every validation.
+    /// A photo with a depth map gets one pair; one without gets one per depth prior (outdoor, constant,
+    /// smooth-random), the three haze geometries the model card's test set uses, so that the checkpoint chosen is not
+    /// tuned to one of them.</summary>
+    private static IEnumerable<(string, RgbImage, RgbImage)> HazyValPairs(PairSourceItem it, int index, TrainOptions opt)
     {
         long seed = opt.ManualSeed + 1_000_000_000L;
-        var depth = it.NormalisedDepth ?? DepthPriors.SmoothRandom(it.Clear.Width, it.Clear.Height, SynthesisRng.ForSample(seed, index));
-        var haze = HazeSynthesizer.Synthesize(it.Clear, depth, SynthesisOptions.Official with { DepthKind = it.Kind }, seed, index);
-        return (it.Name, CentreCrop(it.Clear, opt.Data.ValSize), CentreCrop(haze.Hazy, opt.Data.ValSize));
+        var clear = CentreCrop(it.Clear, opt.Data.ValSize);
+        if (it.NormalisedDepth is not null && it.Kind == DepthKind.Inverse)
+        {
+            var haze = HazeSynthesizer.Synthesize(it.Clear, it.NormalisedDepth, SynthesisOptions.Official with { DepthKind = it.Kind }, seed, 3L * index);
+            yield return (it.Name, clear, CentreCrop(haze.Hazy, opt.Data.ValSize));
+            yield break;
+        }
+        DepthPrior[] priors = [DepthPrior.Outdoor, DepthPrior.Constant, DepthPrior.SmoothRandom];
+        for (int k = 0; k < priors.Length; k++)
+        {
+            long sample = 3L * index + k;
+            var depth = DepthPriors.Make(priors[k], it.Clear, SynthesisRng.ForSample(seed, sample));
+            var haze = HazeSynthesizer.Synthesize(it.Clear, depth, SynthesisOptions.Official with { DepthKind = DepthKind.Depth }, seed, sample);
+            string stem = Path.GetFileNameWithoutExtension(it.Name);
+            yield return ($"{stem}_{priors[k].ToString().ToLowerInvariant()}.png", clear, CentreCrop(haze.Hazy, opt.Data.ValSize));
+        }
     }
 
     public static RgbImage CentreCrop(RgbImage img, int size)

@@ -105,7 +105,7 @@ public sealed class VqganTrainer : GanTrainerBase
 
     public override ValidationResult Validate(long iter, string imageDir, bool saveImages)
     {
-        var (psnr, ssim, usage) = RunValidation(imageDir, saveImages);
+        var (metrics, usage) = RunValidation(imageDir, saveImages);
         var window = trainUsage.Total > 0 ? trainUsage : lastWindow;
         var notes = new List<string>
         {
@@ -113,12 +113,10 @@ public sealed class VqganTrainer : GanTrainerBase
             $"codebook (training batches, {(opt.DeadCodes.Enabled ? "current dead-code window" : "since the last validation")}): {window}",
         };
         if (opt.DeadCodes.Enabled) notes.Add($"dead codes re-initialised so far: {CodesReinitialised}");
-        var metrics = new Dictionary<string, double>
-        {
-            ["psnr"] = psnr, ["ssim"] = ssim,
-            ["codes_used"] = usage.Used, ["perplexity"] = usage.Perplexity(),
-            ["train_codes_used"] = window.Used, ["train_perplexity"] = window.Perplexity(),
-        };
+        metrics["codes_used"] = usage.Used;
+        metrics["perplexity"] = usage.Perplexity();
+        metrics["train_codes_used"] = window.Used;
+        metrics["train_perplexity"] = window.Perplexity();
         if (!opt.DeadCodes.Enabled) trainUsage.Reset();
         return new ValidationResult(metrics, notes);
     }

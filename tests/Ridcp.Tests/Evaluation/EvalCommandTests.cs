@@ -75,6 +75,53 @@ public class EvalCommandTests
     }
 
     [Fact]
+    public void Ciede2000_is_reported_in_csv_json_html_and_the_table_as_computed_directly()
+    {
+        using var f = new EvalFolders();
+        var pred = f.Picture(f.Pred, "leaf.png", w: 24, h: 16);
+        var refPath = f.Picture(f.Ref, "leaf.png", w: 24, h: 16);
+        // The prediction loses green: a colour error the metric must see.
+        var img = ImageFile.Read(pred);
+        int plane = img.Width * img.Height;
+        for (int i = 0; i < plane; i++) img.Data[plane + i] *= 0.7f;
+        ImageFile.Write(img, pred);
+        f.Picture(f.Input, "leaf.png", offset: 40, w: 24, h: 16);
+        var r = EvalCliRun.Invoke("eval", "--pred", f.Pred, "--ref", f.Ref, "--input", f.Input, "--metrics", "ciede2000", "-o", f.Report, "--html");
+        Assert.Equal(ExitCodes.Ok, r.ExitCode);
+
+        double expected = Ciede2000.MeanDeltaE(ImageFile.Read(pred), ImageFile.Read(refPath));
+        Assert.True(expected > 1, $"a 30% green loss must be a visible colour difference, got {expected}");
+        var lines = File.ReadAllLines(f.Report + ".csv");
+        Assert.Equal("file,ciede2000", lines[0]);
+        Assert.Equal(expected, double.Parse(lines[1].Split(',')[1], CultureInfo.InvariantCulture));
+        using var json = JsonDocument.Parse(File.ReadAllText(f.Report + ".json"));
+        var scores = json.RootElement.GetProperty("per_image")[0];
+        Assert.Equal(expected, scores.GetProperty("scores").GetProperty("ciede2000").GetDouble());
+        double input = Ciede2000.MeanDeltaE(ImageFile.Read(Path.Combine(f.Input, "leaf.png")), ImageFile.Read(refPath));
+        Assert.Equal(input, scores.GetProperty("input_scores").GetProperty("ciede2000").GetDouble());
+        Assert.Equal(expected, json.RootElement.GetProperty("summary").GetProperty("ciede2000").GetProperty("mean").GetDouble());
+        var html = File.ReadAllText(f.Report + ".html");
+        Assert.Contains("data-type=\"num\">ciede2000 &darr;", html); // lower is better
+        Assert.Contains(ReportNumbers.Short(expected), html);
+        Assert.Contains("ciede2000 ↓", r.Out);
+        Assert.Contains(ReportNumbers.Short(expected), r.Out);
+    }
+
+    [Fact]
+    public void Ciede2000_needs_references_and_is_a_default_metric_when_they_are_given()
+    {
+        using var f = new EvalFolders();
+        f.Picture(f.Pred, "a.png", offset: 5);
+        f.Picture(f.Ref, "a.png");
+        var noRef = EvalCliRun.Invoke("eval", "--pred", f.Pred, "--metrics", "ciede2000", "-o", f.Report);
+        Assert.Equal(ExitCodes.Usage, noRef.ExitCode);
+        Assert.Contains("--ref", noRef.Err);
+        var r = EvalCliRun.Invoke("eval", "--pred", f.Pred, "--ref", f.Ref, "-o", f.Report);
+        Assert.Equal(ExitCodes.Ok, r.ExitCode);
+        Assert.Equal("file,psnr,ssim,ciede2000,fade,niqe,brisque", File.ReadAllLines(f.Report + ".csv")[0]);
+    }
+
+    [Fact]
     public void An_image_too_small_for_a_metric_is_a_listed_problem_not_a_stop()
     {
         using var f = new EvalFolders();

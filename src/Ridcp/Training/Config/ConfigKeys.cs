@@ -28,7 +28,7 @@ public static class ConfigKeys
                                 "use_rot", "batch_size_per_gpu", "num_worker_per_gpu"),
                 "name", "type", "io_backend", "dataroot_lq", "dataset_enlarge_ratio", "prefetch_mode", "use_shuffle", "pin_memory",
                 "beta_range", "A_range", "color_p", "color_range", "mean", "std", "phase", "scale")),
-            ("val", With(Keys("num_val", "val_size"), "name", "type", "io_backend", "dataroot_gt", "dataroot_lq", "gt_size", "phase"))),
+            ("val", With(Keys("num_val", "val_size", "val_list", "holdout_list"), "name", "type", "io_backend", "dataroot_gt", "dataroot_lq", "gt_size", "phase"))),
             "test")),
         ("network_g", new Node(Free: true)),
         ("network_d", Keys("type", "num_in_ch", "num_feat", "skip_connection")),
@@ -49,7 +49,7 @@ public static class ConfigKeys
             ("dead_code_reinit", Keys("enabled", "every")),
             ("threads", Leaf)),
             "warmup_iter", "ema_decay", "use_grad_clip", "contrast_opt")),
-        ("val", With(Keys("val_freq", "save_img", "num_img", "crop_border", "test_y_channel"), "suffix", "key_metric", "metrics", "pbar")),
+        ("val", With(Keys("val_freq", "save_img", "num_img", "crop_border", "test_y_channel", "best_metric"), "suffix", "key_metric", "metrics", "pbar")),
         ("logger", With(Keys("print_freq", "save_checkpoint_freq"), "use_tb_logger", "wandb"))),
         "model_type", "scale", "num_gpu", "dist_params", "dist", "is_train", "rank", "world_size", "auto_resume");
 

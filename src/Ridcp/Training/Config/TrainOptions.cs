@@ -65,8 +65,14 @@ public sealed record DataOptions
     public int BatchSize { get; init; } = 4;
     /// <summary>Background threads preparing samples (num_worker_per_gpu).</summary>
     public int Workers { get; init; } = 1;
-    /// <summary>Images held out of training for validation (the last ones in name order).</summary>
+    /// <summary>Images held out of training for validation (the last ones in name order), when no val_list is given.</summary>
     public int NumVal { get; init; } = 4;
+    /// <summary>val_list: a text file naming the validation images (one file name a line, '#' comments); they are
+    /// held out of training and score every validation (checkpoint selection). Absolute path, or null.</summary>
+    public string? ValList { get; init; }
+    /// <summary>holdout_list: a text file naming images that neither training nor validation may see: the test set
+    /// that judges a model after it was chosen. Absolute path, or null.</summary>
+    public string? HoldoutList { get; init; }
     /// <summary>Side of the centre crop used for validation images.</summary>
     public int ValSize { get; init; } = 256;
 }
@@ -123,6 +129,8 @@ public sealed record ValOptions
     public int NumImg { get; init; } = 3;
     public int CropBorder { get; init; } = 4;
     public bool TestYChannel { get; init; } = true;
+    /// <summary>best_metric: the validation figure that picks RUN_DIR/net_g_best.pth (see <see cref="BestCheckpoint"/>).</summary>
+    public string BestMetric { get; init; } = "psnr_rgb";
 }
 
 /// <summary>logger.</summary>

@@ -9,7 +9,7 @@ namespace Ridcp.Training.Config;
 /// num_feat}, path.pretrain_network_hq, train.{optim_g, optim_d, scheduler, total_iter, pixel_opt, perceptual_opt,
 /// gan_opt, codebook_opt, semantic_opt, net_d_iters, net_d_init_iters}, val.{val_freq, save_img},
 /// logger.{print_freq, save_checkpoint_freq}); our additions are datasets.data_root, datasets.val.{num_val,
-/// val_size, num_img}, train.dead_code_reinit, train.threads, network_g.{channel_query_dict, swin_*},
+/// val_size, val_list, holdout_list}, val.{num_img, best_metric}, train.dead_code_reinit, train.threads, network_g.{channel_query_dict, swin_*},
 /// perceptual_opt.{lpips_vgg, lpips_lin, layers}, path.pretrain_network_vgg (the official code has the VGG19 file
 /// at a fixed path).
 /// Relative paths: data_root is relative to the config file (or replaced by --data); dataroot_gt / dataroot_depth
@@ -93,6 +93,8 @@ public static class TrainOptionsLoader
                 BatchSize = Int(train, "batch_size_per_gpu", 4),
                 Workers = Int(train, "num_worker_per_gpu", 1),
                 NumVal = Int(val, "num_val", 4),
+                ValList = Rel(Str(val, "val_list")),
+                HoldoutList = Rel(Str(val, "holdout_list")),
                 ValSize = Int(val, "val_size", 256),
             },
             NetworkG = arch,
@@ -134,6 +136,7 @@ public static class TrainOptionsLoader
                 NumImg = Int(v, "num_img", 3),
                 CropBorder = Int(v, "crop_border", 4),
                 TestYChannel = Bool(v, "test_y_channel", true),
+                BestMetric = Str(v, "best_metric") ?? "psnr_rgb",
             },
             Logger = new LoggerOptions
             {
@@ -177,6 +180,7 @@ public static class TrainOptionsLoader
         Need(o.OptimG.Lr > 0 && o.OptimD.Lr > 0, "learning rates must be positive");
         Need(o.Losses.PerceptualLayers is >= 1 and <= 5, "perceptual_opt.layers must be 1..5");
         Need(o.Data.NumVal >= 1, "datasets.val.num_val must be >= 1");
+        Need(BestCheckpoint.IsKnownMetric(o.Val.BestMetric), $"val.best_metric must be one of {string.Join(", ", BestCheckpoint.Metrics)}, got '{o.Val.BestMetric}'");
         Need(o.Losses.Semantic >= 0 && double.IsFinite(o.Losses.Semantic), "semantic_opt.loss_weight must be a finite number >= 0");
         Need(o.Data.MaxSide == 0 || o.Data.MaxSide >= o.Data.GtSize, "max_side must be 0 or at least gt_size");
     }
@@ -231,7 +235,7 @@ public static class TrainOptionsLoader
         var what = o with
         {
             SourcePath = "", TotalIter = 1, IgnoredKeys = [],
-            Data = o.Data with { DatarootGt = "", DatarootDepth = null },
+            Data = o.Data with { DatarootGt = "", DatarootDepth = null, ValList = null, HoldoutList = null },
             PretrainNetworkHq = null, PretrainNetworkVgg = null,
             Losses = o.Losses with { LpipsVgg = null, LpipsLin = null },
         };
@@ -264,6 +268,8 @@ public static class TrainOptionsLoader
         sb.AppendLine("  val:");
         sb.AppendLine($"    num_val: {o.Data.NumVal}");
         sb.AppendLine($"    val_size: {o.Data.ValSize}");
+        sb.AppendLine($"    val_list: {Q(o.Data.ValList)}");
+        sb.AppendLine($"    holdout_list: {Q(o.Data.HoldoutList)}");
         sb.AppendLine("network_g:");
         foreach (var (k, v) in o.NetworkG)
             sb.AppendLine($"  {k}: {Value(v)}");
@@ -296,6 +302,7 @@ public static class TrainOptionsLoader
         sb.AppendLine($"  num_img: {o.Val.NumImg}");
         sb.AppendLine($"  crop_border: {o.Val.CropBorder}");
         sb.AppendLine($"  test_y_channel: {B(o.Val.TestYChannel)}");
+        sb.AppendLine($"  best_metric: {Q(o.Val.BestMetric)}");
         sb.AppendLine("logger:");
         sb.AppendLine($"  print_freq: {o.Logger.PrintFreq}");
         sb.AppendLine($"  save_checkpoint_freq: {o.Logger.SaveCheckpointFreq}");
