@@ -97,11 +97,29 @@ public sealed class Dehazer : IDisposable
         }
 
         float alpha = chmFile ? options.Alpha ?? OfficialAlpha : 0f;
+        float maxWeight = 0f;
+        if (chm is not null) using (var m = chm.abs().max()) maxWeight = m.item<float>();
+        CheckAlpha(alpha, maxWeight);
         if (!chmFile && chmInCheckpoint) notes.Add($"the checkpoint's {ChmWeightKey} is unused without --chm-weight: plain matching");
         notes.Add(chmFile ? $"CHM matching, alpha {alpha}" : "plain nearest-code matching (no CHM weight)");
         net.eval();
         net.to(dev);
-        return new Dehazer(net, dev, alpha, options.MaxSize, notes);
+        return new Dehazer(net, dev, alpha, options.MaxSize, notes) { maxChmWeight = maxWeight };
+    }
+
+    /// <summary>Largest |w| of the CHM weight in use (0 without one), for <see cref="CheckAlpha"/>.</summary>
+    float maxChmWeight;
+
+    /// <summary>Refuses an alpha whose CHM factor exp(alpha * w) would leave float32's range for this CHM weight
+    /// (<see cref="VQWeightDehazeNetOptions.MaxAlphaTimesWeight"/>): the result would be garbage, not an error.</summary>
+    /// <exception cref="ArgumentException">names the alpha and the largest alpha this weight allows</exception>
+    static void CheckAlpha(float alpha, float maxWeight)
+    {
+        if (!float.IsFinite(alpha) || Math.Abs(alpha) > VQWeightDehazeNetOptions.MaxAbsAlpha)
+            throw new ArgumentException($"alpha must be a number in [-{VQWeightDehazeNetOptions.MaxAbsAlpha}, {VQWeightDehazeNetOptions.MaxAbsAlpha}], got {alpha}");
+        if (Math.Abs(alpha) * maxWeight > VQWeightDehazeNetOptions.MaxAlphaTimesWeight)
+            throw new ArgumentException(
+                $"alpha {alpha} is out of range for this CHM weight (largest value {maxWeight}): |alpha| must stay below {VQWeightDehazeNetOptions.MaxAlphaTimesWeight / maxWeight}, or exp(alpha * w) leaves float32's range");
     }
 
     /// <summary>The CHM weight file: a bare tensor with one value per code.</summary>
@@ -128,6 +146,7 @@ public sealed class Dehazer : IDisposable
     /// <summary>Dehazes one image with another CHM alpha than <see cref="Alpha"/> (per-image alpha, alpha sweeps).</summary>
     public RgbImage Dehaze(RgbImage image, float alpha)
     {
+        CheckAlpha(alpha, maxChmWeight);
         using var scope = NewDisposeScope();
         using var _ = no_grad();
         var x = image.ToTensor(device);

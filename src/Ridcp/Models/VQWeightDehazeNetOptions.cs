@@ -80,11 +80,14 @@ public sealed record VQWeightDehazeNetOptions
         MaxResolution = 4096 /* 256 */, MaxSwinDepth = 64 /* 6 */, MaxSwinBlocks = 64 /* 4 */, MaxSwinHeads = 64 /* 8 */,
         MaxWindow = 64 /* 8 */, MaxSwinInput = 1024 /* 32 */, MaxListNumbers = 64;
 
-    /// <summary>|alpha| above this is refused (weight_alpha, --alpha, sweeps, the auto search range): CHM scales each
-    /// distance by exp(alpha * w) with w in [0, 1], and float32's exp overflows at 88.7 — past ±80 the scaled distances
-    /// leave float32's normal range and the matching turns into garbage without any error. The official value is
-    /// -21.25; the default search range is ±60.</summary>
-    public const float MaxAbsAlpha = 80f;
+    /// <summary>|alpha| above this is refused outright (weight_alpha, --alpha, sweeps, the auto search range): no CHM
+    /// weight makes sense of it (the official value is -21.25, the default search range ±60).</summary>
+    public const float MaxAbsAlpha = 1000f;
+
+    /// <summary>Largest |alpha * w| accepted for a given CHM weight w: CHM scales each distance by exp(alpha * w), and
+    /// float32's exp overflows at 88.7 — beyond ±80 the scaled distances leave float32's normal range and the
+    /// matching turns into garbage (a flat or black image) without any error.</summary>
+    public const float MaxAlphaTimesWeight = 80f;
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the first inconsistent or out-of-range option.</summary>
     public void Validate()
