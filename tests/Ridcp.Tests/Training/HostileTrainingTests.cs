@@ -57,6 +57,17 @@ public class HostileTrainingTests
         Assert.Equal(2e-4, o.OptimG.Lr);
     }
 
+    /// <summary>Fuzzing findings (docs/fuzzing.md): YamlDotNet threw ArgumentException / InvalidOperationException,
+    /// which surfaced as a usage error or an internal error instead of a config error.</summary>
+    [Theory]
+    [InlineData("!!]")]
+    [InlineData("network_g:\n  frozen_module_keywords: ['quantize', 'decoder_group', 'after_quant_group', !out_conv']\n\nnetwork_d:")]
+    public void Malformed_yaml_that_trips_the_yaml_library_is_a_config_error(string yaml)
+    {
+        var e = Refused(yaml);
+        Assert.Contains("c.yml", e.Message);
+    }
+
     [Fact]
     public void Nesting_a_thousand_levels_deep_is_refused()
     {

@@ -32,6 +32,12 @@ public static class YamlTree
             stream.Load(new StringReader(text));
         }
         catch (YamlException e) { throw new FormatException($"{source}: YAML error at line {e.Start.Line}: {e.Message}", e); }
+        // YamlDotNet reports some malformed input with other exceptions (found by fuzzing, docs/fuzzing.md):
+        // '!!]' gives ArgumentException (tag URI), some plain scalars InvalidOperationException from its scanner.
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        {
+            throw new FormatException($"{source}: not valid YAML ({e.Message})", e);
+        }
         if (stream.Documents.Count == 0) return new();
         return Convert(stream.Documents[0].RootNode, source) as Dictionary<string, object?>
             ?? throw new FormatException($"{source}: the top level must be a mapping");
