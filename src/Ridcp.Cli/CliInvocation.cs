@@ -11,9 +11,14 @@ public static class CliInvocation
     {
         config ??= new InvocationConfiguration();
         var parse = root.Parse(args);
-        if (parse.Errors.Count == 0) return parse.Invoke(config);
-        string command = string.Join(' ', CommandPath(parse.CommandResult.Command, root));
-        config.Error.WriteLine($"error: {parse.Errors[0].Message} (see '{command} --help')");
+        // --help answers even when the rest of the line is incomplete (`ridcp dehaze --help`).
+        if (parse.Errors.Count == 0 || HelpDetails.IsHelp(parse.Action)) return parse.Invoke(config);
+        var parsed = parse.CommandResult.Command;
+        string command = string.Join(' ', CommandPath(parsed, root));
+        // A word where a subcommand belongs: System.CommandLine reports "Required command was not provided" first.
+        string? unknown = parsed.Subcommands.Count > 0 ? parse.UnmatchedTokens.FirstOrDefault(t => !t.StartsWith('-')) : null;
+        string message = unknown is not null ? $"unknown command '{unknown}'" : parse.Errors[0].Message;
+        config.Error.WriteLine($"error: {message} (see '{command} --help')");
         return ExitCodes.Usage;
     }
 

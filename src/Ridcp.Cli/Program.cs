@@ -11,10 +11,12 @@ public static class Program
     public static RootCommand Build()
     {
         var root = new RootCommand("Ridcp.NET — RIDCP real-image dehazing (CVPR 2023) in C#");
+        HelpDetails.Install(root);
         root.Subcommands.Add(InfoCommand.Create());
         root.Subcommands.Add(EvalCommand.Create());
         root.Subcommands.Add(SynthesizeCommand.Create());
         root.Subcommands.Add(DehazeCommand.Create());
+        root.Subcommands.Add(ReconstructCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(ChmCommand.Create());
         root.Subcommands.Add(TrainCommand.Create());

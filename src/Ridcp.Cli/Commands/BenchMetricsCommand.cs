@@ -15,23 +15,15 @@ public static class BenchMetricsCommand
         var threads = new Option<int>("--threads") { Description = "Threads a metric may use (-1: all cores; 1: single-thread cost)", DefaultValueFactory = _ => -1 };
         var metrics = new Option<string?>("--metrics") { Description = $"Comma-separated metrics (default: all of {string.Join(", ", Metric.Names)})" };
         var cmd = new Command("metrics", "Seconds per megapixel of PSNR, SSIM, CIEDE2000, FADE, NIQE and BRISQUE");
-        foreach (var o in new Option[] { image, runs, threads, metrics }) cmd.Options.Add(o);
-        cmd.SetAction(parse =>
+        var verbose = CommonOptions.Verbose();
+        foreach (var o in new Option[] { image, runs, threads, metrics, verbose }) cmd.Options.Add(o);
+        cmd.SetAction(parse => CliErrors.Run(parse, parse.GetValue(verbose), () =>
         {
             var stdout = parse.InvocationConfiguration.Output;
-            IReadOnlyList<MetricsBenchmark.Result> results;
-            try
-            {
-                var path = parse.GetValue(image);
-                var img = path is null ? null : ImageFile.Read(path);
-                var list = parse.GetValue(metrics) is { } m ? Metric.ParseList(m) : null;
-                results = MetricsBenchmark.Run(img, parse.GetValue(runs), list, parse.GetValue(threads));
-            }
-            catch (Exception e) when (e is ArgumentException or IOException or InvalidDataException)
-            {
-                parse.InvocationConfiguration.Error.WriteLine($"error: {e.Message.ReplaceLineEndings(" ").Trim()}");
-                return e is ArgumentException ? ExitCodes.Usage : ExitCodes.BadInput;
-            }
+            var path = parse.GetValue(image);
+            var img = path is null ? null : ImageFile.Read(path);
+            var list = parse.GetValue(metrics) is { } m ? Metric.ParseList(m) : null;
+            var results = MetricsBenchmark.Run(img, parse.GetValue(runs), list, parse.GetValue(threads));
             var inv = CultureInfo.InvariantCulture;
 #if DEBUG
             stdout.WriteLine("note: debug build, figures not representative (use dotnet run -c Release)");
@@ -41,7 +33,7 @@ public static class BenchMetricsCommand
             foreach (var r in results)
                 stdout.WriteLine($"{r.Metric,-9} {r.WallSecondsPerMp.ToString("F4", inv),10} {r.CpuSecondsPerMp.ToString("F4", inv),10}");
             return ExitCodes.Ok;
-        });
+        }));
         return cmd;
     }
 }

@@ -37,7 +37,7 @@ public static class ChmCommand
         var device = CommonOptions.Device();
         var verbose = Verbose();
         var cmd = new Command("stats", "Count how often each code is chosen over a folder of images") { weights, images, output, stage, maxSize, device, verbose };
-        cmd.SetAction(parse => Guard(parse, parse.GetValue(verbose), () =>
+        cmd.SetAction(parse => CliErrors.Run(parse, parse.GetValue(verbose), () =>
         {
             var o = parse.InvocationConfiguration.Output;
             var files = ImageFolder.List(parse.GetValue(images)!);
@@ -49,7 +49,7 @@ public static class ChmCommand
             var stats = FolderPass.CollectStatistics(files, net.Features, net.Codebook, parse.GetValue(stage)!,
                 (file, e) => { failed.Add(file); CliErrors.Report(parse, e, parse.GetValue(verbose), Path.GetFileName(file)); });
             if (stats.Images == 0) throw new InvalidDataException($"none of the {files.Count} images could be processed");
-            Write(() => stats.Save(outPath));
+            CliErrors.Writing(() => stats.Save(outPath));
             int used = 0;
             foreach (long c in stats.Counts) if (c > 0) used++;
             o.WriteLine($"{outPath}: {stats.Images} images, {stats.Tokens} tokens, {used} of {stats.CodebookSize} codes used");
@@ -72,7 +72,7 @@ public static class ChmCommand
         var verbose = Verbose();
         var cmd = new Command("alpha", "Recommend the CHM alpha: argmin KL(p1 || p_hazy(alpha)); the last line is 'alpha: VALUE'")
             { weights, chmWeight, clearStats, images, plots, range, step, maxSize, device, verbose };
-        cmd.SetAction(parse => Guard(parse, parse.GetValue(verbose), () =>
+        cmd.SetAction(parse => CliErrors.Run(parse, parse.GetValue(verbose), () =>
         {
             var o = parse.InvocationConfiguration.Output;
             var options = SearchOptions(parse.GetValue(range), parse.GetValue(step));
@@ -114,9 +114,9 @@ public static class ChmCommand
             if (parse.GetValue(plots) is string dir)
             {
                 string klPlot = Path.Combine(dir, "chm_kl_curve.png"), histPlot = Path.Combine(dir, "chm_histograms.png");
-                Write(() => ChmPlots.WriteKlCurve(klPlot, result));
+                CliErrors.Writing(() => ChmPlots.WriteKlCurve(klPlot, result));
                 double[] atZero = CodeStatistics.ToFrequencies(cache.Counts(Math.Clamp(0, options.Min, options.Max)));
-                Write(() => ChmPlots.WriteHistograms(histPlot, p1, atZero, CodeStatistics.ToFrequencies(cache.Counts(chosen)), chosen));
+                CliErrors.Writing(() => ChmPlots.WriteHistograms(histPlot, p1, atZero, CodeStatistics.ToFrequencies(cache.Counts(chosen)), chosen));
                 o.WriteLine($"# plots: {klPlot}, {histPlot}");
             }
             o.WriteLine($"alpha: {chosen.ToString("0.####", Inv)}");
@@ -141,7 +141,7 @@ public static class ChmCommand
         var signed = new Option<bool>("--signed") { Description = "Write the signed p1 - p2 instead of the official |p1 - p2|" };
         var verbose = Verbose();
         var cmd = new Command("weight", "Build the CHM weight |p1 - p2| from clear and hazy code statistics") { clear, hazy, output, signed, verbose };
-        cmd.SetAction(parse => Guard(parse, parse.GetValue(verbose), () =>
+        cmd.SetAction(parse => CliErrors.Run(parse, parse.GetValue(verbose), () =>
         {
             var p1 = CodeStatistics.Load(parse.GetValue(clear)!);
             var p2 = CodeStatistics.Load(parse.GetValue(hazy)!);
@@ -150,9 +150,9 @@ public static class ChmCommand
             var weight = ChmWeight.FromStatistics(p1, p2, parse.GetValue(signed));
             string path = parse.GetValue(output)!;
             CheckNotAnInput(path, parse.GetValue(clear)!, parse.GetValue(hazy)!);
-            Write(() => weight.Save(path));
+            CliErrors.Writing(() => weight.Save(path));
             string p1Path = ChmWeight.ClearStatisticsPath(path);
-            Write(() => p1.Save(p1Path));
+            CliErrors.Writing(() => p1.Save(p1Path));
             var o = parse.InvocationConfiguration.Output;
             o.WriteLine($"weight: {path} ({weight.CodebookSize} codes, {(parse.GetValue(signed) ? "signed p1 - p2" : "|p1 - p2|")}, max {weight.Values.Max().ToString("G4", Inv)}, min {weight.Values.Min().ToString("G4", Inv)})");
             o.WriteLine($"p1: {p1Path}");
@@ -173,7 +173,7 @@ public static class ChmCommand
         var plots = new Option<string?>("--plots") { Description = "Folder for the PNG plots of the synthetic search" };
         var verbose = Verbose();
         var cmd = new Command("bench", "Time the alpha search on synthetic cached features (no network)") { images, height, width, codes, dim, range, step, plots, verbose };
-        cmd.SetAction(parse => Guard(parse, parse.GetValue(verbose), () =>
+        cmd.SetAction(parse => CliErrors.Run(parse, parse.GetValue(verbose), () =>
         {
             int n = parse.GetValue(images), h = parse.GetValue(height), w = parse.GetValue(width), k = parse.GetValue(codes), d = parse.GetValue(dim);
             if (n < 1 || h < 1 || w < 1 || k < 2 || d < 1) throw new ArgumentException("images, height, width, dim must be >= 1 and codes >= 2");
@@ -188,8 +188,8 @@ public static class ChmCommand
             o.WriteLine($"exact sweep: {f.Exact!.Switches} switching points in {f.ExactSeconds:F2} s, minimum {f.Exact.Kl.ToString("G6", Inv)} on {f.Exact.Low.ToString("0.####", Inv)} .. {f.Exact.High.ToString("0.####", Inv)}");
             if (parse.GetValue(plots) is string dir)
             {
-                Write(() => ChmPlots.WriteKlCurve(Path.Combine(dir, "chm_kl_curve.png"), f.Search!));
-                Write(() => ChmPlots.WriteHistograms(Path.Combine(dir, "chm_histograms.png"), f.P1!, f.P2AtZero!, f.P2AtAlpha!, f.Alpha));
+                CliErrors.Writing(() => ChmPlots.WriteKlCurve(Path.Combine(dir, "chm_kl_curve.png"), f.Search!));
+                CliErrors.Writing(() => ChmPlots.WriteHistograms(Path.Combine(dir, "chm_histograms.png"), f.P1!, f.P2AtZero!, f.P2AtAlpha!, f.Alpha));
             }
             o.WriteLine($"alpha: {f.Alpha.ToString("0.##", Inv)}");
             return ExitCodes.Ok;
@@ -220,30 +220,5 @@ public static class ChmCommand
         foreach (string i in inputs)
             if (string.Equals(Path.GetFullPath(i), full, StringComparison.Ordinal))
                 throw new ArgumentException($"output {output} would overwrite an input");
-    }
-
-    /// <summary>Runs a write and marks its IO failures as output errors (exit 4), not input errors.</summary>
-    static void Write(Action write)
-    {
-        try { write(); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw new OutputException(e.Message, e); }
-    }
-
-    sealed class OutputException(string message, Exception inner) : Exception(message, inner);
-
-    /// <summary>One error line on stderr (stack trace with --verbose) and the exit code of the failure's kind.</summary>
-    static int Guard(ParseResult parse, bool verbose, Func<int> body)
-    {
-        try { return body(); }
-        catch (OutputException e)
-        {
-            parse.InvocationConfiguration.Error.WriteLine($"error: cannot write: {e.Message}");
-            if (verbose) parse.InvocationConfiguration.Error.WriteLine(e.InnerException!.ToString());
-            return ExitCodes.OutputError;
-        }
-        catch (Exception e)
-        {
-            return CliErrors.Report(parse, e, verbose);
-        }
     }
 }

@@ -20,13 +20,13 @@ public static class DehazeCommand
         var weights = new Option<string?>("--weights")
         { Description = $"Network checkpoint (official pretrained_RIDCP.pth or one of ours); default: {BundledModel.RelativePath}" };
         var chm = new Option<string?>("--chm-weight")
-        { Description = "CHM weight file (official weight_for_matching_dehazing_Flickr.pth): controllable matching" };
+        { Description = $"CHM weight file (official weight_for_matching_dehazing_Flickr.pth): controllable matching; with the bundled model, {BundledModel.ChmWeightRelativePath} where an alpha is asked for" };
         var alpha = new Option<string?>("--alpha")
-        { Description = $"CHM alpha (needs --chm-weight; default {Dehazer.OfficialAlpha.ToString(CultureInfo.InvariantCulture)}; 0 = plain matching), or 'auto': chosen per image by the KL criterion against the clear statistics beside the CHM weight" };
+        { Description = $"CHM alpha (needs a CHM weight; default {Dehazer.OfficialAlpha.ToString(CultureInfo.InvariantCulture)}; 0 = plain matching), or 'auto': chosen per image by the KL criterion against the clear statistics beside the CHM weight" };
         var alphaRange = ChmCommand.RangeOption();
         alphaRange.Description = "Range searched by --alpha auto, MIN:MAX";
         var alphaSweep = new Option<string?>("--alpha-sweep")
-        { Description = "FROM:TO:STEP: one output per alpha (NAME_alphaA.ext) and a contact sheet (NAME_sweep.ext); needs --chm-weight" };
+        { Description = "FROM:TO:STEP: one output per alpha (NAME_alphaA.ext) and a contact sheet (NAME_sweep.ext); needs a CHM weight" };
         var maxSize = new Option<int>("--max-size")
         { Description = "Images with h*w >= max-size^2 are processed at half size (official rule)", DefaultValueFactory = _ => MaxSizeRule.DefaultMaxSize };
         var maxPixels = new Option<long>("--max-pixels")
@@ -38,23 +38,28 @@ public static class DehazeCommand
         method.AcceptOnlyFromAmong("ridcp", "dcp");
         var device = CommonOptions.Device();
         var verbose = CommonOptions.Verbose();
+        var shard = new Option<string?>("--shard")
+        { Description = "K/N: only part K (0..N-1) of a folder, the images in file-name order dealt round-robin; for job arrays (docs/scale-out.md)" };
+        var skipExisting = new Option<bool>("--skip-existing") { Description = "Leave images whose output file already exists (resume a batch)" };
 
         var cmd = new Command("dehaze", "Dehaze an image or a folder of images with RIDCP (or the dark channel prior baseline)");
         cmd.Arguments.Add(input);
-        foreach (var o in new Option[] { output, weights, chm, alpha, alphaRange, alphaSweep, maxSize, maxPixels, bitDepth, method, device, verbose }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { output, weights, chm, alpha, alphaRange, alphaSweep, maxSize, maxPixels, bitDepth, method, device, shard, skipExisting, verbose }) cmd.Options.Add(o);
         cmd.SetAction(parse =>
         {
             bool v = parse.GetValue(verbose);
             var stdout = parse.InvocationConfiguration.Output;
             IReadOnlyList<DehazeItem> items;
             Dehazer dehazer;
+            DehazerOptions options;
             string? alphaText = parse.GetValue(alpha);
             bool auto = string.Equals(alphaText, "auto", StringComparison.OrdinalIgnoreCase);
             IReadOnlyList<double>? sweep = null;
             AlphaSearchOptions? autoRange = null;
             long pixels = parse.GetValue(maxPixels);
             if (pixels <= 0) return CliErrors.Report(parse, new ArgumentException($"--max-pixels must be positive, got {pixels}"), v);
-            if (parse.GetValue(method) == "dcp") return RunDarkChannelPrior(parse, input, output, bitDepth, pixels, v,
+            Func<IReadOnlyList<DehazeItem>, IReadOnlyList<DehazeItem>> select = all => Select(parse, all, parse.GetValue(shard), parse.GetValue(skipExisting));
+            if (parse.GetValue(method) == "dcp") return RunDarkChannelPrior(parse, input, output, bitDepth, select, pixels, v,
                 parse.GetValue(weights) is not null || parse.GetValue(chm) is not null || alphaText is not null || parse.GetValue(alphaSweep) is not null);
             try
             {
@@ -67,9 +72,7 @@ public static class DehazeCommand
                     sweep = AlphaSweep.Parse(sweepSpec);
                 }
                 if (auto) autoRange = ChmCommand.SearchOptions(parse.GetValue(alphaRange), 1.0);
-                if ((auto || sweep is not null) && parse.GetValue(chm) is null)
-                    throw new ArgumentException($"{(auto ? "--alpha auto" : "--alpha-sweep")} needs a CHM weight (--chm-weight FILE)");
-                var options = new DehazerOptions
+                options = new DehazerOptions
                 {
                     WeightsPath = parse.GetValue(weights) ?? "",
                     ChmWeightPath = parse.GetValue(chm),
@@ -77,11 +80,16 @@ public static class DehazeCommand
                     MaxSize = parse.GetValue(maxSize),
                     Device = parse.GetValue(device) ?? "cpu",
                 };
-                options.Validate();
                 items = DehazePlan.Make(parse.GetValue(input)!, parse.GetValue(output)!);
                 DehazePlan.CheckBitDepth(items, parse.GetValue(bitDepth));
+                if (sweep is not null && parse.GetValue(skipExisting)) throw new ArgumentException("--skip-existing does not apply to --alpha-sweep (one input, many outputs)");
                 if (sweep is not null) AlphaSweep.CheckOutputs(items, sweep);
-                if (options.WeightsPath == "") options = options with { WeightsPath = BundledModel.Resolve() };
+                items = select(items);
+                if (items.Count == 0) return NothingToDo(parse);
+                options = BundledModel.Complete(options, needsChm: fixedAlpha is not null || auto || sweep is not null);
+                if ((auto || sweep is not null) && options.ChmWeightPath is null)
+                    throw new ArgumentException($"{(auto ? "--alpha auto" : "--alpha-sweep")} needs a CHM weight (--chm-weight FILE)");
+                options.Validate();
                 dehazer = Dehazer.Load(options);
             }
             catch (Exception e)
@@ -99,7 +107,7 @@ public static class DehazeCommand
                 if (auto)
                 {
                     PerImageAlpha chooser;
-                    try { chooser = new PerImageAlpha(dehazer, PerImageAlpha.ClearStatisticsFor(parse.GetValue(chm)!), autoRange!); }
+                    try { chooser = new PerImageAlpha(dehazer, PerImageAlpha.ClearStatisticsFor(options.ChmWeightPath!), autoRange!); }
                     catch (Exception e) { return CliErrors.Report(parse, e, v); }
                     double last = double.NaN;
                     run = (its, done) => DehazeRun.Run(its, img => { var (o, c) = chooser.Dehaze(img); last = c.Alpha; return o; }, done, depth, pixels);
@@ -113,7 +121,8 @@ public static class DehazeCommand
     }
 
     /// <summary>--method dcp: the dark channel prior baseline (Ridcp.Baselines.DarkChannelPrior), no network.</summary>
-    static int RunDarkChannelPrior(ParseResult parse, Argument<string> input, Option<string> output, Option<int> bitDepth, long maxPixels, bool verbose, bool networkOptionsGiven)
+    static int RunDarkChannelPrior(ParseResult parse, Argument<string> input, Option<string> output, Option<int> bitDepth,
+                                   Func<IReadOnlyList<DehazeItem>, IReadOnlyList<DehazeItem>> select, long maxPixels, bool verbose, bool networkOptionsGiven)
     {
         IReadOnlyList<DehazeItem> items;
         try
@@ -121,18 +130,39 @@ public static class DehazeCommand
             if (networkOptionsGiven) throw new ArgumentException("--weights, --chm-weight, --alpha and --alpha-sweep belong to --method ridcp, not dcp");
             items = DehazePlan.Make(parse.GetValue(input)!, parse.GetValue(output)!);
             DehazePlan.CheckBitDepth(items, parse.GetValue(bitDepth));
+            items = select(items);
         }
         catch (Exception e) { return CliErrors.Report(parse, e, verbose); }
+        if (items.Count == 0) return NothingToDo(parse);
         int depth = parse.GetValue(bitDepth);
         Runner run = (its, done) => DehazeRun.Run(its, DarkChannelPrior.Dehaze, done, depth, maxPixels);
         if (!DehazePlan.IsFolder(parse.GetValue(input)!)) return RunOne(parse, run, items[0], verbose, () => "");
         return RunFolder(parse, run, items, verbose, () => "");
     }
 
-    /// <summary>Dehazes items (plain, per-image alpha or alpha sweep), calling back after each.</summary>
-    delegate IReadOnlyList<DehazeItemResult> Runner(IReadOnlyList<DehazeItem> items, Action<DehazeItemResult>? onItemDone);
+    /// <summary>--shard K/N and --skip-existing: the part of the plan this run does (the command says what it left).</summary>
+    static IReadOnlyList<DehazeItem> Select(ParseResult parse, IReadOnlyList<DehazeItem> all, string? shardText, bool skipExisting)
+    {
+        var shard = shardText is null ? DehazeShard.Whole : DehazeShard.Parse(shardText);
+        var items = shard.Select(all);
+        var stdout = parse.InvocationConfiguration.Output;
+        if (shard != DehazeShard.Whole) stdout.WriteLine($"shard {shard}: {items.Count} of {all.Count} images");
+        if (!skipExisting) return items;
+        var todo = DehazePlan.WithoutExistingOutputs(items);
+        if (todo.Count < items.Count) stdout.WriteLine($"skipping {items.Count - todo.Count} image(s) whose output exists");
+        return todo;
+    }
 
-    static int RunOne(ParseResult parse, Runner run, DehazeItem item, bool verbose, Func<string> detail)
+    static int NothingToDo(ParseResult parse)
+    {
+        parse.InvocationConfiguration.Output.WriteLine("nothing to do: no image left for this run (--shard, --skip-existing)");
+        return ExitCodes.Ok;
+    }
+
+    /// <summary>Dehazes items (plain, per-image alpha or alpha sweep), calling back after each.</summary>
+    internal delegate IReadOnlyList<DehazeItemResult> Runner(IReadOnlyList<DehazeItem> items, Action<DehazeItemResult>? onItemDone);
+
+    internal static int RunOne(ParseResult parse, Runner run, DehazeItem item, bool verbose, Func<string> detail)
     {
         var r = run([item], null)[0];
         if (!r.Ok) return CliErrors.Report(parse, r.Error!, verbose);
@@ -140,9 +170,12 @@ public static class DehazeCommand
         return ExitCodes.Ok;
     }
 
-    static int RunFolder(ParseResult parse, Runner run, IReadOnlyList<DehazeItem> items, bool verbose, Func<string> detail)
+    internal static int RunFolder(ParseResult parse, Runner run, IReadOnlyList<DehazeItem> items, bool verbose, Func<string> detail)
     {
         var stdout = parse.InvocationConfiguration.Output;
+        int jpegs = DehazePlan.JpegReencodes(items);
+        if (jpegs > 0)
+            stdout.WriteLine($"note: {jpegs} output(s) are JPEG like their inputs, encoded again at quality 95 (lossy); dehaze a single file to choose .png");
         var clock = Stopwatch.StartNew();
         IReadOnlyList<DehazeItemResult> results;
         if (CommonOptions.IsInteractive(parse))

@@ -21,7 +21,7 @@ public static class EvalCommand
         };
         var output = new Option<string>("--output", "-o") { Description = "Report path without extension: REPORT.csv and REPORT.json (and REPORT.html) are written", Required = true };
         var html = new Option<bool>("--html") { Description = "Also write a self-contained HTML page with the images and their scores, sortable by metric" };
-        var verbose = new Option<bool>("--verbose", "-v") { Description = "Print details, and the stack trace on errors" };
+        var verbose = CommonOptions.Verbose();
 
         var cmd = new Command("eval", "Score images with PSNR/SSIM/CIEDE2000 (against references) and FADE/NIQE/BRISQUE (no reference)");
         foreach (var o in new Option[] { pred, reference, input, metrics, output, html, verbose }) cmd.Options.Add(o);
@@ -38,18 +38,15 @@ public static class EvalCommand
                                           refDir, parse.GetValue(input), parse.GetValue(html));
                 options.Validate();
             }
-            catch (Exception e) { return Fail(parse, e, v); }
+            catch (Exception e) { return CliErrors.Report(parse, e, v); }
 
             EvalReport report;
             try { report = RunWithProgress(parse, options); }
-            catch (Exception e) { return Fail(parse, e, v); }
+            catch (Exception e) { return CliErrors.Report(parse, e, v); }
 
             IReadOnlyList<string> written;
-            try { written = ReportFiles.Write(report, options); }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                return Fail(parse, e, v, ExitCodes.OutputError);
-            }
+            try { written = []; CliErrors.Writing(() => written = ReportFiles.Write(report, options)); }
+            catch (Exception e) { return CliErrors.Report(parse, e, v); }
 
             RenderTable(stdout, report);
             foreach (var p in report.Problems) parse.InvocationConfiguration.Error.WriteLine($"error: {p.File}: {p.Message}");
@@ -61,8 +58,7 @@ public static class EvalCommand
 
     static EvalReport RunWithProgress(ParseResult parse, EvalOptions options)
     {
-        bool interactive = ReferenceEquals(parse.InvocationConfiguration.Output, Console.Out) && !Console.IsOutputRedirected && !Console.IsErrorRedirected;
-        if (!interactive) return Evaluator.Run(options);
+        if (!CommonOptions.IsInteractive(parse)) return Evaluator.Run(options);
         return AnsiConsole.Progress().AutoClear(true).Start(ctx =>
         {
             var task = ctx.AddTask("scoring");
@@ -82,8 +78,10 @@ public static class EvalCommand
         if (!ReferenceEquals(writer, Console.Out)) console.Profile.Width = 160; // redirected: no terminal width to follow
         var table = new Table().Border(TableBorder.Rounded);
         table.AddColumn("file");
+        // Each header names the metric, its better direction and, with --input, that the bracketed figure is the input's.
         foreach (var m in report.Metrics)
-            table.AddColumn(new TableColumn(Markup.Escape(m.Column + (m.HigherIsBetter ? " ↑" : " ↓"))).RightAligned());
+            table.AddColumn(new TableColumn(Markup.Escape(m.Column + (m.HigherIsBetter ? " ↑" : " ↓") + (report.HasInput ? " (input)" : ""))).RightAligned());
+        table.Caption(Markup.Escape("↑ higher is better, ↓ lower is better" + (report.HasInput ? "; (input): the hazy input's score" : "")));
         foreach (var img in report.Images)
             table.AddRow([Markup.Escape(img.File), .. report.Metrics.Select(m => Cell(img.Prediction[m.Column], img.Input?[m.Column]))]);
         if (report.Images.Count > 1)
@@ -97,19 +95,4 @@ public static class EvalCommand
 
     static string Cell(double pred, double? input) =>
         Markup.Escape(ReportNumbers.Short(pred)) + (input is null ? "" : " [grey](" + Markup.Escape(ReportNumbers.Short(input.Value)) + ")[/]");
-
-    static int Fail(ParseResult parse, Exception e, bool verbose, int? code = null)
-    {
-        int exit = code ?? e switch
-        {
-            FileNotFoundException or DirectoryNotFoundException or InvalidDataException => ExitCodes.BadInput,
-            ArgumentException => ExitCodes.Usage,
-            IOException or UnauthorizedAccessException => ExitCodes.OutputError,
-            _ => ExitCodes.Internal,
-        };
-        var err = parse.InvocationConfiguration.Error;
-        err.WriteLine($"error: {(exit == ExitCodes.Internal ? "internal error: " : "")}{e.Message.ReplaceLineEndings(" ").Trim()}");
-        if (verbose) err.WriteLine(e.ToString());
-        return exit;
-    }
 }

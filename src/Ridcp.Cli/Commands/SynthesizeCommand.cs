@@ -50,11 +50,11 @@ public static class SynthesizeCommand
     static readonly Option<bool> SaveTransmission = new("--save-transmission") { Description = "Also write each sample's transmission map t (grey PNG)" };
     static readonly Option<string> Format = new("--format") { Description = "png (default, lossless) or jpg (quality 95)", DefaultValueFactory = _ => "png" };
     static readonly Option<int> Threads = new("--threads") { Description = "Parallel samples (default: all cores)", DefaultValueFactory = _ => Environment.ProcessorCount };
-    static readonly Option<bool> Verbose = new("--verbose") { Description = "Stack traces on errors" };
+    static readonly Option<bool> Verbose = CommonOptions.Verbose();
 
     public static Command Create()
     {
-        var cmd = new Command("synthesize", Description);
+        var cmd = new Command("synthesize", "Make hazy training pairs from clear photos (RIDCP's degradation pipeline)").WithDetails(Description);
         foreach (var o in new Option[] { Clear, Depth, DepthModel, DepthPriorOpt, Output, PerImage, Seed, Beta, Airlight, ColorBias, ColorProb,
                                          GammaProb, Gamma, NoiseProb, NoiseLevel, JpegProb, JpegQuality, Fixed, DepthKindOpt, ResizeDepth,
                                          DepthInputSize, DepthMean, DepthStd, SaveTransmission, Format, Threads, Verbose })
@@ -63,39 +63,30 @@ public static class SynthesizeCommand
         return cmd;
     }
 
-    static int Run(ParseResult r)
+    static int Run(ParseResult r) => CliErrors.Run(r, r.GetValue(Verbose), () =>
     {
-        bool verbose = r.GetValue(Verbose);
-        SynthesisJobOptions job;
-        try { job = BuildOptions(r); job.Validate(); }
-        catch (Exception e) when (e is ArgumentException or FormatException or OverflowException) { return Fail(ExitCodes.Usage, e, verbose); }
-
-        try
+        var job = BuildOptions(r);
+        job.Validate();
+        SynthesisJobResult result;
+        if (CommonOptions.IsInteractive(r))
         {
-            SynthesisJobResult result;
-            if (!Console.IsOutputRedirected && !Console.IsErrorRedirected)
+            result = null!;
+            AnsiConsole.Progress().Start(ctx =>
             {
-                result = null!;
-                AnsiConsole.Progress().Start(ctx =>
-                {
-                    var task = ctx.AddTask("synthesising");
-                    var gate = new object();
-                    result = SynthesisJob.Run(job, (done, total) => { lock (gate) { task.MaxValue = total; task.Value = done; } });
-                });
-            }
-            else result = SynthesisJob.Run(job);
-
-            foreach (var f in result.Failures) Console.Error.WriteLine($"error: {f.Item}: {f.Message}");
-            Console.WriteLine($"wrote {result.SamplesWritten} hazy image(s) from {result.Images} photo(s); manifest: {result.ManifestPath}");
-            if (result.Failures.Count == 0) return ExitCodes.Ok;
-            if (result.SamplesWritten > 0) return ExitCodes.PartialFailure;
-            return result.Failures.All(f => f.OutputError) ? ExitCodes.OutputError : ExitCodes.BadInput;
+                var task = ctx.AddTask("synthesising");
+                var gate = new object();
+                result = SynthesisJob.Run(job, (done, total) => { lock (gate) { task.MaxValue = total; task.Value = done; } });
+            });
         }
-        catch (Exception e) when (e is ArgumentException) { return Fail(ExitCodes.Usage, e, verbose); }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or InvalidDataException) { return Fail(ExitCodes.BadInput, e, verbose); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return Fail(ExitCodes.OutputError, e, verbose); }
-        catch (Exception e) { return Fail(ExitCodes.Internal, e, verbose); }
-    }
+        else result = SynthesisJob.Run(job);
+
+        var err = r.InvocationConfiguration.Error;
+        foreach (var f in result.Failures) err.WriteLine($"error: {f.Item}: {f.Message}");
+        r.InvocationConfiguration.Output.WriteLine($"wrote {result.SamplesWritten} hazy image(s) from {result.Images} photo(s); manifest: {result.ManifestPath}");
+        if (result.Failures.Count == 0) return ExitCodes.Ok;
+        if (result.SamplesWritten > 0) return ExitCodes.PartialFailure;
+        return result.Failures.All(f => f.OutputError) ? ExitCodes.OutputError : ExitCodes.BadInput;
+    });
 
     internal static SynthesisJobOptions BuildOptions(ParseResult r)
     {
@@ -175,7 +166,7 @@ public static class SynthesizeCommand
     {
         var parts = text.Split(',', StringSplitOptions.TrimEntries);
         if (parts.Length is < 1 or > 2) throw new ArgumentException($"{name} expects MIN,MAX, got '{text}'");
-        int lo = int.Parse(parts[0], CultureInfo.InvariantCulture), hi = parts.Length == 2 ? int.Parse(parts[1], CultureInfo.InvariantCulture) : lo;
+        int lo = ParseInt(parts[0], name), hi = parts.Length == 2 ? ParseInt(parts[1], name) : lo;
         return (lo, hi);
     }
 
@@ -192,12 +183,8 @@ public static class SynthesizeCommand
     static double ParseDouble(string s, string name) =>
         double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && double.IsFinite(v) ? v : throw new ArgumentException($"{name}: '{s}' is not a number");
 
-    static int Fail(int code, Exception e, bool verbose)
-    {
-        Console.Error.WriteLine($"error: {e.Message}");
-        if (verbose) Console.Error.WriteLine(e);
-        return code;
-    }
+    static int ParseInt(string s, string name) =>
+        int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) ? v : throw new ArgumentException($"{name}: '{s}' is not an integer");
 
     /// <summary>`ridcp bench synthesize`.</summary>
     public static Command CreateBench()
@@ -206,26 +193,22 @@ public static class SynthesizeCommand
         var height = new Option<int>("--height") { Description = "Image height", DefaultValueFactory = _ => 768 };
         var samples = new Option<int>("--samples") { Description = "Samples to time", DefaultValueFactory = _ => 200 };
         var threads = new Option<int>("--threads") { Description = "Parallel samples (default: all cores)", DefaultValueFactory = _ => Environment.ProcessorCount };
-        var verbose = new Option<bool>("--verbose") { Description = "Stack traces on errors" };
+        var verbose = CommonOptions.Verbose();
         var photo = new Option<string?>("--photo") { Description = "A photo to use (resized to the size) instead of the built-in test image" };
         var cmd = new Command("synthesize", "Samples per second of the haze synthesis pipeline, every stage at its official probability");
         foreach (var o in new Option[] { width, height, samples, threads, photo, verbose }) cmd.Options.Add(o);
-        cmd.SetAction(r =>
+        cmd.SetAction(r => CliErrors.Run(r, r.GetValue(verbose), () =>
         {
-            try
-            {
-                var f = SynthesisBenchmark.Run(r.GetValue(width), r.GetValue(height), r.GetValue(samples), r.GetValue(threads), r.GetValue(photo));
-                Console.WriteLine($"synthesis {f.Width}x{f.Height}, {f.Samples} samples, {f.Threads} thread(s), {Environment.ProcessorCount} core(s)");
-                Console.WriteLine($"  stages applied: gamma {f.GammaApplied}, noise {f.NoiseApplied}, jpeg {f.JpegApplied} of {f.Samples} (official p = 0.5 each)");
-                Console.WriteLine(FormattableString.Invariant($"  pipeline:            {f.PipelineSamplesPerSecond,8:F1} samples/s"));
-                Console.WriteLine(FormattableString.Invariant($"  pipeline + PNG:      {f.WithPngSamplesPerSecond,8:F1} samples/s"));
-                Console.WriteLine(FormattableString.Invariant($"  CPU per sample:      {f.CpuMsPerSample,8:F1} ms  -> {f.IdleMachineSamplesPerSecond:F1} samples/s on {Environment.ProcessorCount} idle core(s)"));
-                foreach (var (stage, ms) in f.StageMs) Console.WriteLine(FormattableString.Invariant($"  stage {stage,-17} {ms,7:F1} ms CPU (one thread)"));
-                return ExitCodes.Ok;
-            }
-            catch (Exception e) when (e is ArgumentException) { return Fail(ExitCodes.Usage, e, r.GetValue(verbose)); }
-            catch (Exception e) when (e is IOException or InvalidDataException) { return Fail(ExitCodes.BadInput, e, r.GetValue(verbose)); }
-        });
+            var f = SynthesisBenchmark.Run(r.GetValue(width), r.GetValue(height), r.GetValue(samples), r.GetValue(threads), r.GetValue(photo));
+            var o = r.InvocationConfiguration.Output;
+            o.WriteLine($"synthesis {f.Width}x{f.Height}, {f.Samples} samples, {f.Threads} thread(s), {Environment.ProcessorCount} core(s)");
+            o.WriteLine($"  stages applied: gamma {f.GammaApplied}, noise {f.NoiseApplied}, jpeg {f.JpegApplied} of {f.Samples} (official p = 0.5 each)");
+            o.WriteLine(FormattableString.Invariant($"  pipeline:            {f.PipelineSamplesPerSecond,8:F1} samples/s"));
+            o.WriteLine(FormattableString.Invariant($"  pipeline + PNG:      {f.WithPngSamplesPerSecond,8:F1} samples/s"));
+            o.WriteLine(FormattableString.Invariant($"  CPU per sample:      {f.CpuMsPerSample,8:F1} ms  -> {f.IdleMachineSamplesPerSecond:F1} samples/s on {Environment.ProcessorCount} idle core(s)"));
+            foreach (var (stage, ms) in f.StageMs) o.WriteLine(FormattableString.Invariant($"  stage {stage,-17} {ms,7:F1} ms CPU (one thread)"));
+            return ExitCodes.Ok;
+        }));
         return cmd;
     }
 }

@@ -23,7 +23,7 @@ internal sealed class TorchZipWriter(Stream output)
         long headerEnd = _position + 30 + nameBytes.Length;
         int pad = (int)((Alignment - (headerEnd + 4) % Alignment) % Alignment);
         int extra = 4 + pad;
-        uint crc = Crc32.Compute(data);
+        uint crc = System.IO.Hashing.Crc32.HashToUInt32(data);
         CheckZip32(_position + 30 + nameBytes.Length + extra + data.Length);
         _entries.Add((name, crc, data.Length, _position));
 

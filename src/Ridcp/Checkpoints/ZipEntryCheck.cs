@@ -1,5 +1,4 @@
 using System.IO.Compression;
-using Ridcp.Core;
 
 namespace Ridcp.Checkpoints;
 
@@ -34,7 +33,7 @@ internal static class ZipEntryCheck
     {
         if (e.FullName.EndsWith('/')) return;   // a folder entry has no data
         long total = 0;
-        uint crc = 0;
+        var crc = new System.IO.Hashing.Crc32();
         using var s = e.Open();
         int n;
         while ((n = s.Read(buffer, 0, buffer.Length)) > 0)
@@ -42,12 +41,13 @@ internal static class ZipEntryCheck
             total += n;
             if (total > e.Length)
                 throw new CheckpointFormatException($"checkpoint '{path}' is damaged: entry {e.FullName} inflates beyond the {e.Length} bytes its directory declares");
-            crc = Crc32.Update(crc, buffer.AsSpan(0, n));
+            crc.Append(buffer.AsSpan(0, n));
         }
         if (total != e.Length)
             throw new CheckpointFormatException($"checkpoint '{path}' is truncated or damaged: entry {e.FullName} holds {total} of its {e.Length} bytes");
-        if (crc != e.Crc32)
+        uint computed = crc.GetCurrentHashAsUInt32();
+        if (computed != e.Crc32)
             throw new CheckpointFormatException(
-                $"checkpoint '{path}' is damaged: entry {e.FullName} fails its CRC-32 check (stored {e.Crc32:x8}, computed {crc:x8})");
+                $"checkpoint '{path}' is damaged: entry {e.FullName} fails its CRC-32 check (stored {e.Crc32:x8}, computed {computed:x8})");
     }
 }

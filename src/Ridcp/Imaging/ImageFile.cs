@@ -19,6 +19,10 @@ public static class ImageFile
 
     public static RgbImage Read(string path) => Read(path, MaxPixels);
 
+    /// <summary>The codec library behind this module and its native build, for `ridcp info`.</summary>
+    public static string CodecVersion =>
+        $"SkiaSharp {Versions.Informational(typeof(SKImage).Assembly)} (native {SkiaSharpVersion.Native})";
+
     /// <summary>Reads an image as RGB in [0,1]: 8-bit samples / 255, 16-bit / 65535, grey repeated into three
     /// channels, alpha dropped. Throws <see cref="FileNotFoundException"/> or <see cref="InvalidDataException"/>
     /// (corrupt, truncated, too large) with a message naming the file.</summary>

@@ -35,7 +35,7 @@ internal static class PngDecoder
             if (length > int.MaxValue || pos + 12L + length > file.Length) throw Truncated(path);
             var data = file.AsSpan(pos + 8, (int)length);
             uint crc = BinaryPrimitives.ReadUInt32BigEndian(file.AsSpan(pos + 8 + (int)length));
-            if (Crc32.Compute(file.AsSpan(pos + 4, 4 + (int)length)) != crc) throw Corrupt(path, $"CRC error in chunk {type}");
+            if (System.IO.Hashing.Crc32.HashToUInt32(file.AsSpan(pos + 4, 4 + (int)length)) != crc) throw Corrupt(path, $"CRC error in chunk {type}");
             pos += 12 + (int)length;
             switch (type)
             {

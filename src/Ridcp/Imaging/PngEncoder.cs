@@ -60,7 +60,10 @@ internal static class PngEncoder
         System.Text.Encoding.ASCII.GetBytes(type, head[4..]);
         output.Write(head);
         output.Write(data);
-        uint crc = Crc32.Update(Crc32.Compute(head[4..]), data);
+        var crc32 = new System.IO.Hashing.Crc32();   // PNG's CRC covers the chunk type and data
+        crc32.Append(head[4..]);
+        crc32.Append(data);
+        uint crc = crc32.GetCurrentHashAsUInt32();
         Span<byte> tail = stackalloc byte[4];
         BinaryPrimitives.WriteUInt32BigEndian(tail, crc);
         output.Write(tail);

@@ -15,6 +15,16 @@ public static class DehazePlan
         if (jpeg is not null) throw new ArgumentException($"16-bit output needs PNG; {jpeg.Output} is JPEG (8-bit only)");
     }
 
+    /// <summary>The items whose output file does not exist yet (`--skip-existing`, to resume a half-done batch). Outputs
+    /// are written atomically (Core/AtomicFile), so an existing output is a complete one.</summary>
+    public static IReadOnlyList<DehazeItem> WithoutExistingOutputs(IReadOnlyList<DehazeItem> items) =>
+        items.Where(i => !File.Exists(i.Output)).ToList();
+
+    /// <summary>How many outputs are JPEG files made from JPEG inputs: each is decoded and encoded again (quality 95),
+    /// which a folder run says, since the user did not name those outputs one by one.</summary>
+    public static int JpegReencodes(IReadOnlyList<DehazeItem> items) =>
+        items.Count(i => Path.GetExtension(i.Output).ToLowerInvariant() is ".jpg" or ".jpeg");
+
     /// <summary>Output extensions the writer supports; other inputs (e.g. .bmp) are written as .png.</summary>
     static bool Writable(string path) => Path.GetExtension(path).ToLowerInvariant() is ".png" or ".jpg" or ".jpeg";
 

@@ -63,7 +63,10 @@ public sealed class Dehazer : IDisposable
         notes.Add(checkpoint.Architecture is null
             ? "no architecture options in the checkpoint: official LQ configuration (inference_ridcp.py)"
             : "architecture options from the checkpoint");
-        if (!arch.LqStage) throw new InvalidDataException($"{options.WeightsPath} holds an HQ-stage (VQGAN) network; dehazing needs the LQ stage");
+        if (!arch.LqStage && !options.Stage1Reconstruction)
+            throw new InvalidDataException($"{options.WeightsPath} holds an HQ-stage (VQGAN) network; dehazing needs the LQ stage (`ridcp reconstruct` runs a VQGAN)");
+        if (arch.LqStage && options.Stage1Reconstruction)
+            throw new InvalidDataException($"{options.WeightsPath} holds an LQ-stage network (a dehazer); reconstruction needs the stage-1 VQGAN");
 
         bool chmFile = options.ChmWeightPath is not null;
         bool chmInCheckpoint = checkpoint.StateDict.ContainsKey(ChmWeightKey);

@@ -16,6 +16,9 @@ public sealed record DehazerOptions
     /// <summary>Refuse any missing, unexpected or mis-shaped key (the one allowed exception is documented on
     /// <see cref="Dehazer.Load"/>). False loads what fits and reports the rest, like the official strict=False.</summary>
     public bool Strict { get; init; } = true;
+    /// <summary>Load a stage-1 (HQ VQGAN) network instead of a dehazer: its output is the reconstruction of the input
+    /// through the codebook, which shows what the priors can represent (`ridcp reconstruct`).</summary>
+    public bool Stage1Reconstruction { get; init; }
 
     /// <summary>Throws <see cref="ArgumentException"/> for inconsistent options.</summary>
     public void Validate()

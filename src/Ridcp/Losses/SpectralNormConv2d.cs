@@ -1,3 +1,4 @@
+using Ridcp.Core;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -62,7 +63,8 @@ public sealed class SpectralNormConv2d : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var w = NormalizedWeight();
-        return nn.functional.conv2d(input, w, bias, strides: [stride, stride], padding: [padding, padding])
+        // num_feat-sized outputs can be unaligned: see BlockAlignedConv (oneDNN input-gradient bug).
+        return BlockAlignedConv.Conv2d(input, w, bias, [stride, stride], [padding, padding])
             .MoveToOuterDisposeScope();
     }
 }

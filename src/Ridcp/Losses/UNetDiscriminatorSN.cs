@@ -1,3 +1,4 @@
+using Ridcp.Core;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -42,7 +43,8 @@ public sealed class UNetDiscriminatorSN : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        var x0 = F.leaky_relu(conv0.forward(x), Slope);
+        // conv0 (num_feat channels) and conv9 (1 channel) can be unaligned: see BlockAlignedConv.
+        var x0 = F.leaky_relu(BlockAlignedConv.Forward(conv0, x), Slope);
         var x1 = F.leaky_relu(conv1.forward(x0), Slope);
         var x2 = F.leaky_relu(conv2.forward(x1), Slope);
         var x3 = F.leaky_relu(conv3.forward(x2), Slope);
@@ -59,7 +61,7 @@ public sealed class UNetDiscriminatorSN : nn.Module<Tensor, Tensor>
 
         var o = F.leaky_relu(conv7.forward(x6), Slope);
         o = F.leaky_relu(conv8.forward(o), Slope);
-        return conv9.forward(o).MoveToOuterDisposeScope();
+        return BlockAlignedConv.Forward(conv9, o).MoveToOuterDisposeScope();
     }
 
     private static Tensor Up(Tensor x) =>

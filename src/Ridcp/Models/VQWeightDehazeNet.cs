@@ -1,3 +1,4 @@
+using Ridcp.Core;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -18,8 +19,8 @@ public sealed class VQWeightDehazeNet : nn.Module
     private readonly MultiScaleEncoder multiscale_encoder;
     private readonly MultiScaleDecoder? multiscale_decoder;
     private readonly ModuleList<DecoderBlock> decoder_group;
-    private readonly nn.Module<Tensor, Tensor> out_conv;
-    private readonly nn.Module<Tensor, Tensor> residual_conv;
+    private readonly Conv2d out_conv;
+    private readonly Conv2d residual_conv;
     private readonly ModuleList<VectorQuantizer> quantize_group;
     private readonly ModuleList<nn.Module<Tensor, Tensor>> before_quant_group;
     private readonly ModuleList<CombineQuantBlock> after_quant_group;
@@ -111,14 +112,15 @@ public sealed class VQWeightDehazeNet : nn.Module
             x = decoder_group[i].forward(x);
             codeDecoderOutput.Add(x);
         }
-        var outImg = out_conv.forward(x);
+        // 3 output channels: see BlockAlignedConv (oneDNN input-gradient bug).
+        var outImg = BlockAlignedConv.Forward(out_conv, x);
 
         Tensor? outResidual = null;
         if (multiscale_decoder is not null)
         {
             // The residual branch sees detached encoder features unless only_residual (official).
             var residualIn = Options.OnlyResidual ? encFeats : encFeats.detach();
-            outResidual = residual_conv.forward(multiscale_decoder.forward(residualIn, codeDecoderOutput));
+            outResidual = BlockAlignedConv.Forward(residual_conv, multiscale_decoder.forward(residualIn, codeDecoderOutput));
         }
 
         var result = new EncodeDecodeResult(outImg, outResidual, loss!, semanticLoss, indices!, featToQuant!, zQuant!, encFeats);
@@ -178,6 +180,6 @@ public sealed class VQWeightDehazeNet : nn.Module
         using var scope = NewDisposeScope();
         var x = after_quant_group[0].forward(Quantizer.CodebookEntry(indices));
         foreach (var m in decoder_group) x = m.forward(x);
-        return scope.MoveToOuter(out_conv.forward(x));
+        return scope.MoveToOuter(BlockAlignedConv.Forward(out_conv, x));
     }
 }

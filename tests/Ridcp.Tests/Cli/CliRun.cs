@@ -20,7 +20,7 @@ static class CliRun
     }
 
     /// <summary>As Program.Main runs it: parse errors become one line and exit code 2.</summary>
-    public static Result Main(params string[] args)
+    public static Result AsMain(params string[] args)
     {
         var stdout = new StringWriter();
         var stderr = new StringWriter();

@@ -188,7 +188,7 @@ public class DehazeCommandTests : IDisposable
     [Fact]
     public void A_bad_command_line_is_one_error_line_and_exit_2()
     {
-        var r = CliRun.Main("dehaze", P("in.png"));
+        var r = CliRun.AsMain("dehaze", P("in.png"));
         Assert.Equal(ExitCodes.Usage, r.ExitCode);
         AssertOneErrorLine(r, "--output", "ridcp dehaze --help");
         Assert.Equal("", r.Out);

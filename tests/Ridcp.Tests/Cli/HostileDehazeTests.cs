@@ -2,7 +2,6 @@ using System.Buffers.Binary;
 using System.IO.Compression;
 using Ridcp.Checkpoints;
 using Ridcp.Cli;
-using Ridcp.Core;
 using Ridcp.Imaging;
 using SkiaSharp;
 using Xunit;
@@ -134,7 +133,10 @@ public class HostileDehazeTests : IDisposable
         s.Write(head);
         s.Write(data);
         var crc = new byte[4];
-        BinaryPrimitives.WriteUInt32BigEndian(crc, Crc32.Update(Crc32.Compute(head.AsSpan(4)), data));
+        var hash = new System.IO.Hashing.Crc32();
+        hash.Append(head.AsSpan(4));
+        hash.Append(data);
+        BinaryPrimitives.WriteUInt32BigEndian(crc, hash.GetCurrentHashAsUInt32());
         s.Write(crc);
     }
 

@@ -119,7 +119,7 @@ static class PngBuilder
         s.Write(data);
         var crcInput = head[4..].Concat(data).ToArray();
         var tail = new byte[4];
-        BinaryPrimitives.WriteUInt32BigEndian(tail, Crc32.Compute(crcInput));
+        BinaryPrimitives.WriteUInt32BigEndian(tail, System.IO.Hashing.Crc32.HashToUInt32(crcInput));
         s.Write(tail);
     }
 }

@@ -9,14 +9,17 @@ namespace Ridcp.Tests.Losses;
 /// <summary>LPIPS with weight files in the torchvision / LPIPS layouts. The real weights are not in the repo, so
 /// these files hold random values of the right shapes: the test checks the file layout and the loss mechanics
 /// (zero for equal images, positive and differentiable otherwise), not the published LPIPS numbers.</summary>
-public class LpipsLossTests
+public class LpipsLossTests : IDisposable
 {
+    readonly TempFolder tempFolder = new();
+    public void Dispose() => tempFolder.Dispose();
+
     private static readonly int[] ConvIndices = [0, 2, 5, 7, 10, 12, 14, 17, 19, 21, 24, 26, 28];
     private static readonly int[] OutCh = [64, 64, 128, 128, 256, 256, 256, 512, 512, 512, 512, 512, 512];
 
-    private static (string Vgg, string Lin) WriteFiles(bool badLin = false)
+    private (string Vgg, string Lin) WriteFiles(bool badLin = false)
     {
-        string dir = TinySetup.TempDir("lpips");
+        string dir = tempFolder.Path;
         manual_seed(11);
         var vgg = new Dictionary<string, Tensor>();
         int inCh = 3;

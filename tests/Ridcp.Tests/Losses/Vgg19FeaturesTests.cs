@@ -10,10 +10,11 @@ namespace Ridcp.Tests.Losses;
 /// <summary>One seeded VGG19-layout file for the whole class (about 40 MB, written once).</summary>
 public sealed class Vgg19File : IDisposable
 {
-    public string Dir { get; } = TinySetup.TempDir("vgg19");
+    readonly TempFolder folder = new();
+    public string Dir => folder.Path;
     public string Path { get; }
-    public Vgg19File() => Path = Vgg19TestWeights.Write(System.IO.Path.Combine(Dir, "vgg19-test.pth"), seed: 11);
-    public void Dispose() { try { Directory.Delete(Dir, recursive: true); } catch (IOException) { } }
+    public Vgg19File() => Path = Vgg19TestWeights.Write(folder.File("vgg19-test.pth"), seed: 11);
+    public void Dispose() => folder.Dispose();
 }
 
 public class Vgg19FeaturesTests(Vgg19File file) : IClassFixture<Vgg19File>

@@ -62,9 +62,9 @@ public class ChmChainTests : IDisposable
         WriteImages(P("clear"), 3, hazy: false);
         WriteImages(P("hazy"), 3, hazy: true);
 
-        var r1 = CliRun.Main("chm", "stats", "--weights", hq, "--images", P("clear"), "-o", P("p1.json"), "--stage", "hq");
+        var r1 = CliRun.AsMain("chm", "stats", "--weights", hq, "--images", P("clear"), "-o", P("p1.json"), "--stage", "hq");
         Assert.True(r1.ExitCode == 0, r1.Err);
-        var r2 = CliRun.Main("chm", "stats", "--weights", lq, "--images", P("hazy"), "-o", P("p2.json"), "--stage", "lq");
+        var r2 = CliRun.AsMain("chm", "stats", "--weights", lq, "--images", P("hazy"), "-o", P("p2.json"), "--stage", "lq");
         Assert.True(r2.ExitCode == 0, r2.Err);
         var p1 = CodeStatistics.Load(P("p1.json"));
         var p2 = CodeStatistics.Load(P("p2.json"));
@@ -78,13 +78,13 @@ public class ChmChainTests : IDisposable
             Assert.Equal(NetworkCounts(hqNet, P("clear"), 0f, 64), p1.Counts.ToArray());
         }
 
-        var r3 = CliRun.Main("chm", "weight", "--clear", P("p1.json"), "--hazy", P("p2.json"), "-o", P("chm.pth"));
+        var r3 = CliRun.AsMain("chm", "weight", "--clear", P("p1.json"), "--hazy", P("p2.json"), "-o", P("chm.pth"));
         Assert.True(r3.ExitCode == 0, r3.Err);
         var weight = ChmWeight.Load(P("chm.pth"));
         Assert.Equal(ChmWeight.FromStatistics(p1, p2).Values, weight.Values);
         Assert.Equal(p1.Counts.ToArray(), CodeStatistics.Load(ChmWeight.ClearStatisticsPath(P("chm.pth"))).Counts.ToArray());
 
-        var r4 = CliRun.Main("chm", "alpha", "--weights", lq, "--chm-weight", P("chm.pth"), "--clear-stats", P("p1.json"),
+        var r4 = CliRun.AsMain("chm", "alpha", "--weights", lq, "--chm-weight", P("chm.pth"), "--clear-stats", P("p1.json"),
                              "--images", P("hazy"), "--plots", P("plots"), "--alpha-range", "-100:100");
         Assert.True(r4.ExitCode == 0, r4.Err);
         string last = r4.Out.TrimEnd().Split('\n')[^1];
@@ -115,11 +115,11 @@ public class ChmChainTests : IDisposable
         string lq = TestCheckpoints.WriteSmall(P("lq.pth"));
         WriteImages(P("clear"), 2, hazy: false);
         WriteImages(P("hazy"), 2, hazy: true);
-        Assert.Equal(0, CliRun.Main("chm", "stats", "--weights", lq, "--images", P("clear"), "-o", P("p1.json"), "--stage", "lq").ExitCode);
-        Assert.Equal(0, CliRun.Main("chm", "stats", "--weights", lq, "--images", P("hazy"), "-o", P("p2.json"), "--stage", "lq").ExitCode);
-        Assert.Equal(0, CliRun.Main("chm", "weight", "--clear", P("p1.json"), "--hazy", P("p2.json"), "-o", P("chm.pth")).ExitCode);
+        Assert.Equal(0, CliRun.AsMain("chm", "stats", "--weights", lq, "--images", P("clear"), "-o", P("p1.json"), "--stage", "lq").ExitCode);
+        Assert.Equal(0, CliRun.AsMain("chm", "stats", "--weights", lq, "--images", P("hazy"), "-o", P("p2.json"), "--stage", "lq").ExitCode);
+        Assert.Equal(0, CliRun.AsMain("chm", "weight", "--clear", P("p1.json"), "--hazy", P("p2.json"), "-o", P("chm.pth")).ExitCode);
 
-        var r = CliRun.Main("dehaze", P("hazy"), "-o", P("out"), "--weights", lq, "--chm-weight", P("chm.pth"), "--alpha", "auto", "--alpha-range", "-80:80");
+        var r = CliRun.AsMain("dehaze", P("hazy"), "-o", P("out"), "--weights", lq, "--chm-weight", P("chm.pth"), "--alpha", "auto", "--alpha-range", "-80:80");
         Assert.True(r.ExitCode == 0, r.Err);
         foreach (string name in new[] { "img0.png", "img1.png" })
         {
@@ -128,17 +128,17 @@ public class ChmChainTests : IDisposable
             string alpha = m.Groups[1].Value;
             Assert.InRange(double.Parse(alpha, CultureInfo.InvariantCulture), -80, 80);
             // the same image dehazed with that α given explicitly is the same file
-            var fixedRun = CliRun.Main("dehaze", P("hazy", name), "-o", P("fixed", name), "--weights", lq, "--chm-weight", P("chm.pth"), "--alpha", alpha);
+            var fixedRun = CliRun.AsMain("dehaze", P("hazy", name), "-o", P("fixed", name), "--weights", lq, "--chm-weight", P("chm.pth"), "--alpha", alpha);
             Assert.True(fixedRun.ExitCode == 0, fixedRun.Err);
             Assert.Equal(File.ReadAllBytes(P("fixed", name)), File.ReadAllBytes(P("out", name)));
         }
 
         // without the clear statistics beside the weight there is nothing to aim at
         File.Copy(P("chm.pth"), P("lonely.pth"));
-        var noP1 = CliRun.Main("dehaze", P("hazy"), "-o", P("out2"), "--weights", lq, "--chm-weight", P("lonely.pth"), "--alpha", "auto");
+        var noP1 = CliRun.AsMain("dehaze", P("hazy"), "-o", P("out2"), "--weights", lq, "--chm-weight", P("lonely.pth"), "--alpha", "auto");
         Assert.Equal(ExitCodes.BadInput, noP1.ExitCode);
         Assert.Contains("p1.json", noP1.Err);
-        var noChm = CliRun.Main("dehaze", P("hazy"), "-o", P("out3"), "--weights", lq, "--alpha", "auto");
+        var noChm = CliRun.AsMain("dehaze", P("hazy"), "-o", P("out3"), "--weights", lq, "--alpha", "auto");
         Assert.Equal(ExitCodes.Usage, noChm.ExitCode);
         Assert.Single(noChm.ErrLines);
     }
@@ -149,7 +149,7 @@ public class ChmChainTests : IDisposable
         string lq = TestCheckpoints.WriteSmall(P("lq.pth"));
         WriteImages(P("hazy"), 1, hazy: true);
         using (var t = TorchSharp.torch.linspace(-0.01, 0.01, 64)) Ridcp.Checkpoints.CheckpointWriter.WriteTensor(P("chm.pth"), t);
-        var r = CliRun.Main("dehaze", P("hazy", "img0.png"), "-o", P("out", "x.png"), "--weights", lq, "--chm-weight", P("chm.pth"), "--alpha-sweep", "-200:200:200");
+        var r = CliRun.AsMain("dehaze", P("hazy", "img0.png"), "-o", P("out", "x.png"), "--weights", lq, "--chm-weight", P("chm.pth"), "--alpha-sweep", "-200:200:200");
         Assert.True(r.ExitCode == 0, r.Err);
         foreach (string a in new[] { "-200", "0", "200" }) Assert.True(File.Exists(P("out", $"x_alpha{a}.png")), a);
         var sheet = ImageFile.Read(P("out", "x_sweep.png"));
@@ -163,12 +163,12 @@ public class ChmChainTests : IDisposable
                     if (sheet[0, y, x] < 0.5f) dark++;
             Assert.InRange(dark, 20, 320 * 28 / 4);
         }
-        var plain = CliRun.Main("dehaze", P("hazy", "img0.png"), "-o", P("plain.png"), "--weights", lq, "--chm-weight", P("chm.pth"), "--alpha", "0");
+        var plain = CliRun.AsMain("dehaze", P("hazy", "img0.png"), "-o", P("plain.png"), "--weights", lq, "--chm-weight", P("chm.pth"), "--alpha", "0");
         Assert.Equal(0, plain.ExitCode);
         Assert.Equal(File.ReadAllBytes(P("plain.png")), File.ReadAllBytes(P("out", "x_alpha0.png")));
         Assert.NotEqual(File.ReadAllBytes(P("out", "x_alpha-200.png")), File.ReadAllBytes(P("out", "x_alpha0.png")));
 
-        var bad = CliRun.Main("dehaze", P("hazy", "img0.png"), "-o", P("out", "y.png"), "--weights", lq, "--chm-weight", P("chm.pth"), "--alpha-sweep", "10:-10:5");
+        var bad = CliRun.AsMain("dehaze", P("hazy", "img0.png"), "-o", P("out", "y.png"), "--weights", lq, "--chm-weight", P("chm.pth"), "--alpha-sweep", "10:-10:5");
         Assert.Equal(ExitCodes.Usage, bad.ExitCode);
     }
 
@@ -178,26 +178,26 @@ public class ChmChainTests : IDisposable
         string hq = TestCheckpoints.Write(P("hq.pth"), SmallHq, SmallHq);
         WriteImages(P("clear"), 1, hazy: false);
 
-        var missing = CliRun.Main("chm", "stats", "--weights", hq, "--images", P("nothing-here"), "-o", P("s.json"));
+        var missing = CliRun.AsMain("chm", "stats", "--weights", hq, "--images", P("nothing-here"), "-o", P("s.json"));
         Assert.Equal(ExitCodes.BadInput, missing.ExitCode);
         Assert.Single(missing.ErrLines);
 
-        var wrongStage = CliRun.Main("chm", "stats", "--weights", hq, "--images", P("clear"), "-o", P("s.json"), "--stage", "lq");
+        var wrongStage = CliRun.AsMain("chm", "stats", "--weights", hq, "--images", P("clear"), "-o", P("s.json"), "--stage", "lq");
         Assert.Equal(ExitCodes.BadInput, wrongStage.ExitCode);
         Assert.Contains("HQ", wrongStage.Err);
         Assert.Single(wrongStage.ErrLines);
 
         File.WriteAllText(P("broken.json"), "{ not json");
-        var broken = CliRun.Main("chm", "weight", "--clear", P("broken.json"), "--hazy", P("broken.json"), "-o", P("w.pth"));
+        var broken = CliRun.AsMain("chm", "weight", "--clear", P("broken.json"), "--hazy", P("broken.json"), "-o", P("w.pth"));
         Assert.Equal(ExitCodes.BadInput, broken.ExitCode);
         Assert.Single(broken.ErrLines);
         Assert.False(File.Exists(P("w.pth")));
 
-        var range = CliRun.Main("chm", "bench", "--alpha-range", "5:-5");
+        var range = CliRun.AsMain("chm", "bench", "--alpha-range", "5:-5");
         Assert.Equal(ExitCodes.Usage, range.ExitCode);
         Assert.Single(range.ErrLines);
 
-        var stage = CliRun.Main("chm", "stats", "--weights", hq, "--images", P("clear"), "-o", P("s.json"), "--stage", "mq");
+        var stage = CliRun.AsMain("chm", "stats", "--weights", hq, "--images", P("clear"), "-o", P("s.json"), "--stage", "mq");
         Assert.Equal(ExitCodes.Usage, stage.ExitCode);
     }
 }

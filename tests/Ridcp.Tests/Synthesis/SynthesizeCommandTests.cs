@@ -26,11 +26,8 @@ public class SynthesizeCommandTests : IDisposable
 
     static (int Code, string Out, string Err) Cli(params string[] args)
     {
-        var (oldOut, oldErr) = (Console.Out, Console.Error);
-        var o = new StringWriter(); var e = new StringWriter();
-        Console.SetOut(o); Console.SetError(e);
-        try { return (Program.Build().Parse(args).Invoke(), o.ToString(), e.ToString()); }
-        finally { Console.SetOut(oldOut); Console.SetError(oldErr); }
+        var r = Ridcp.Tests.Cli.CliRun.Invoke(args);
+        return (r.ExitCode, r.Out, r.Err);
     }
 
     static string[] Off => ["--gamma-prob", "0", "--noise-prob", "0", "--jpeg-prob", "0", "--color-bias", "0"];
@@ -125,7 +122,7 @@ public class SynthesizeCommandTests : IDisposable
         Assert.Contains(errors, l => l.StartsWith("error: orphan.png:") && l.Contains("no depth map"));
         Assert.Contains("wrote 2 hazy image(s)", outText);
         Assert.Equal(["manifest.jsonl", "motorcycle_small_000.png", "motorcycle_small_001.png"],
-                     Directory.GetFiles(output).Select(Path.GetFileName).Order().ToArray());
+                     Directory.GetFiles(output).Select(f => Path.GetFileName(f)!).Order().ToArray());
     }
 
     [Fact]

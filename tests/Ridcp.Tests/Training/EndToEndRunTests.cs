@@ -68,7 +68,8 @@ public class EndToEndRunTests
     [Fact]
     public void Stopped_and_resumed_runs_give_the_same_losses_as_an_uninterrupted_run_in_both_stages_and_feed_the_dehazer()
     {
-        string root = TinySetup.TempDir("e2e");
+        using var tempFolder = new TempFolder();
+        string root = tempFolder.Path;
         TinySetup.ImageFolder(Path.Combine(root, "data", "clear"), count: 4, size: 64);
 
         // Stage 1: 6 iterations straight vs 3 + resume to 6.
@@ -110,7 +111,8 @@ public class EndToEndRunTests
     [Fact]
     public void A_run_folder_with_checkpoints_is_not_overwritten_without_resume()
     {
-        string root = TinySetup.TempDir("e2e-guard");
+        using var tempFolder = new TempFolder();
+        string root = tempFolder.Path;
         TinySetup.ImageFolder(Path.Combine(root, "data", "clear"), count: 3, size: 64);
         string cfg = Config(root, "vqgan", 2);
         string run = Path.Combine(root, "run");
@@ -122,7 +124,8 @@ public class EndToEndRunTests
     [Fact]
     public void Stage2_refuses_a_stage1_file_of_another_architecture()
     {
-        string root = TinySetup.TempDir("e2e-arch");
+        using var tempFolder = new TempFolder();
+        string root = tempFolder.Path;
         TinySetup.ImageFolder(Path.Combine(root, "data", "clear"), count: 3, size: 64);
         string hq = Path.Combine(root, "other.pth");
         var opts = TinySetup.Net(false) with { CodebookParams = [new Ridcp.Models.CodebookSpec(64, 16, 32)] };

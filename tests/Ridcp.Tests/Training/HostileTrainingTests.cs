@@ -13,7 +13,7 @@ public class HostileTrainingTests
 {
     static string ConfigFile(string yaml)
     {
-        string path = Path.Combine(TinySetup.TempDir("hostile-cfg"), "c.yml");
+        string path = Path.Combine(new TempFolder().Path, "c.yml");
         File.WriteAllText(path, yaml);
         return path;
     }
@@ -112,11 +112,11 @@ public class HostileTrainingTests
     [Fact]
     public void The_cli_refuses_a_yaml_bomb_with_one_line_exit_3_and_no_run_folder()
     {
-        string root = TinySetup.TempDir("hostile-cli");
+        string root = new TempFolder().Path;
         string cfg = Path.Combine(root, "bomb.yml");
         File.WriteAllText(cfg, "a: &a [*a]\n");
         string run = Path.Combine(root, "run");
-        var r = CliRun.Main("train", "vqgan", "--config", cfg, "--out", run);
+        var r = CliRun.AsMain("train", "vqgan", "--config", cfg, "--out", run);
         Assert.Equal(ExitCodes.BadInput, r.ExitCode);
         Assert.StartsWith("error: ", Assert.Single(r.ErrLines));
         Assert.False(Directory.Exists(run));
@@ -151,7 +151,7 @@ public class HostileTrainingTests
     /// copy of that checkpoint as iter_00000002 that <paramref name="damage"/> spoils.</summary>
     static (string Config, string Run, string Bad) RunWithDamagedLastCheckpoint(string name, Action<string> damage)
     {
-        string root = TinySetup.TempDir(name);
+        string root = new TempFolder().Path;
         string cfg = RunConfig(root), run = Path.Combine(root, "run");
         var (opt, _) = SemanticLossSetup.Resolve(TrainOptionsLoader.Load(cfg, TrainStage.Vqgan, iterationsOverride: 1), null);   // as TrainingService does
         var folder = new RunFolder(run);
@@ -222,7 +222,7 @@ public class HostileTrainingTests
         Directory.Delete(bad, recursive: true);
         File.WriteAllText(Path.Combine(run, "checkpoints", "iter_00000001", "state.json"), """{"Iter":-5,"NextSample":0}""");
         string losses = File.ReadAllText(Path.Combine(run, "losses.csv"));
-        var r = CliRun.Main("train", "vqgan", "--resume", run);
+        var r = CliRun.AsMain("train", "vqgan", "--resume", run);
         Assert.Equal(ExitCodes.BadInput, r.ExitCode);
         Assert.Contains("iteration -5", r.ErrLines.Last());
         Assert.Equal(losses, File.ReadAllText(Path.Combine(run, "losses.csv")));

@@ -8,7 +8,8 @@ public class LossLogTests
     [Fact]
     public void Resume_drops_rows_after_the_checkpoint_and_new_terms_add_columns()
     {
-        string path = Path.Combine(TinySetup.TempDir("losslog"), "losses.csv");
+        using var tempFolder = new TempFolder();
+        string path = tempFolder.File("losses.csv");
         var log = new LossLog(path);
         log.Append(1, new Dictionary<string, double> { ["l_pix"] = 0.5 });
         log.Append(2, new Dictionary<string, double> { ["l_pix"] = 0.25, ["l_d_real"] = 1 });

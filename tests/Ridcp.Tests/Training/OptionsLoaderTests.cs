@@ -66,7 +66,8 @@ public class OptionsLoaderTests
     [Fact]
     public void Iterations_and_data_overrides_win_and_the_resolved_yaml_reloads_to_the_same_options()
     {
-        string dir = TinySetup.TempDir("opts");
+        using var tempFolder = new TempFolder();
+        string dir = tempFolder.Path;
         string cfg = Path.Combine(ConfigsDir(), "vqgan-tiny.yml");
         var o = TrainOptionsLoader.Load(cfg, TrainStage.Vqgan, dataRootOverride: dir, iterationsOverride: 77);
         Assert.Equal(77, o.TotalIter);
@@ -85,7 +86,8 @@ public class OptionsLoaderTests
     [Fact]
     public void Semantic_loss_keys_load_resolve_and_survive_the_resolved_yaml()
     {
-        string dir = TinySetup.TempDir("opts-semantic");
+        using var tempFolder = new TempFolder();
+        string dir = tempFolder.Path;
         var official = TrainOptionsLoader.Load(Path.Combine(ConfigsDir(), "vqgan-official.yml"), TrainStage.Vqgan, dataRootOverride: dir);
         Assert.Equal(0.1, official.Losses.Semantic);             // FeMaSR semantic_opt.loss_weight
         Assert.Null(official.PretrainNetworkVgg);                // not shipped: off unless given
@@ -119,7 +121,8 @@ public class OptionsLoaderTests
     [Fact]
     public void A_bad_value_is_one_clear_error()
     {
-        string dir = TinySetup.TempDir("opts-bad");
+        using var tempFolder = new TempFolder();
+        string dir = tempFolder.Path;
         string cfg = Path.Combine(dir, "bad.yml");
         File.WriteAllText(cfg, "datasets: {train: {dataroot_gt: x, gt_size: big}}\n");
         var e = Assert.Throws<FormatException>(() => TrainOptionsLoader.Load(cfg, TrainStage.Vqgan));

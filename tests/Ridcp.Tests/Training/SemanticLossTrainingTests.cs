@@ -58,7 +58,8 @@ public class SemanticLossTrainingTests(Vgg19File vgg) : IClassFixture<Vgg19File>
     [Fact]
     public void The_tiny_config_with_vgg_weights_logs_l_semantic_and_names_the_file_and_without_them_says_it_is_off()
     {
-        string root = TinySetup.TempDir("semantic-tiny");
+        using var tempFolder = new TempFolder();
+        string root = tempFolder.Path;
         string data = Path.Combine(root, "data");
         TinySetup.ImageFolder(Path.Combine(data, "clear"), count: 4, size: 96);
         string cfg = Path.Combine(OptionsLoaderTests.ConfigsDir(), "vqgan-tiny.yml");
@@ -105,7 +106,8 @@ public class SemanticLossTrainingTests(Vgg19File vgg) : IClassFixture<Vgg19File>
     [Fact]
     public void A_resumed_run_with_the_semantic_loss_repeats_the_losses_and_its_checkpoint_feeds_stage_2()
     {
-        string root = TinySetup.TempDir("semantic-resume");
+        using var tempFolder = new TempFolder();
+        string root = tempFolder.Path;
         TinySetup.ImageFolder(Path.Combine(root, "data", "clear"), count: 3, size: 64);
         string cfg = Path.Combine(root, "c.yml");
         File.WriteAllText(cfg, """

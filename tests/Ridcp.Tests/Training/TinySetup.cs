@@ -72,11 +72,4 @@ internal static class TinySetup
             """);
         return cfg;
     }
-
-    public static string TempDir(string name)
-    {
-        string d = Path.Combine(Path.GetTempPath(), "ridcp-tests", name + "-" + Guid.NewGuid().ToString("N")[..8]);
-        Directory.CreateDirectory(d);
-        return d;
-    }
 }

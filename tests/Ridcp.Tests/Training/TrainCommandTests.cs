@@ -21,7 +21,8 @@ public class TrainCommandTests
     [Fact]
     public void Missing_config_file_is_a_bad_input_error()
     {
-        string dir = TinySetup.TempDir("cli");
+        using var tempFolder = new TempFolder();
+        string dir = tempFolder.Path;
         var r = CliRun.Invoke("train", "ridcp", "--config", Path.Combine(dir, "nope.yml"), "--out", Path.Combine(dir, "run"));
         Assert.Equal(ExitCodes.BadInput, r.ExitCode);
         Assert.Contains("nope.yml", r.Err);
@@ -31,7 +32,8 @@ public class TrainCommandTests
     [Fact]
     public void Resume_of_an_empty_folder_is_refused()
     {
-        string dir = TinySetup.TempDir("cli-resume");
+        using var tempFolder = new TempFolder();
+        string dir = tempFolder.Path;
         var r = CliRun.Invoke("train", "vqgan", "--resume", dir);
         Assert.Equal(ExitCodes.Usage, r.ExitCode);
         Assert.Contains("nothing to resume", r.Err);
@@ -45,7 +47,8 @@ public class TrainCommandTests
     [InlineData("wrong checkpoint")]
     public void Bad_vgg_weights_are_bad_input_on_one_line(string kind)
     {
-        string dir = TinySetup.TempDir("cli-vgg");
+        using var tempFolder = new TempFolder();
+        string dir = tempFolder.Path;
         string cfg = TinySetup.CliRunConfig(dir);
         string vgg = Path.Combine(dir, "vgg19.pth");
         string expected = kind switch
@@ -70,7 +73,8 @@ public class TrainCommandTests
     [Fact]
     public void Cancelling_saves_a_checkpoint_of_the_last_finished_iteration_and_the_run_resumes()
     {
-        string root = TinySetup.TempDir("cancel");
+        using var tempFolder = new TempFolder();
+        string root = tempFolder.Path;
         string cfg = TinySetup.CliRunConfig(root);
         string run = Path.Combine(root, "run");
         using var cts = new CancellationTokenSource();

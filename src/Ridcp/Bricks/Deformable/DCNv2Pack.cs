@@ -1,3 +1,4 @@
+using Ridcp.Core;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -50,7 +51,8 @@ public sealed class DCNv2Pack : nn.Module<Tensor, Tensor, Tensor>
     public (Tensor Offset, Tensor Mask) OffsetsAndMasks(Tensor feat)
     {
         using var scope = NewDisposeScope();
-        var parts = conv_offset.forward(feat).chunk(3, 1);
+        // dg*3*k*k output channels (108 for dg 4) are unaligned: see BlockAlignedConv.
+        var parts = BlockAlignedConv.Forward(conv_offset, feat).chunk(3, 1);
         var offset = cat([parts[0], parts[1]], 1);
         var mask = parts[2].sigmoid();
         return (offset.MoveToOuterDisposeScope(), mask.MoveToOuterDisposeScope());

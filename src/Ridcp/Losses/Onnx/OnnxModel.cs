@@ -1,5 +1,5 @@
 using System.Runtime.InteropServices;
-using System.Text;
+using Google.Protobuf;
 
 namespace Ridcp.Losses.Onnx;
 
@@ -26,113 +26,118 @@ public sealed class OnnxModel
 
     public static OnnxModel Read(string path)
     {
-        byte[] bytes = File.ReadAllBytes(path);
+        try { return Parse(File.ReadAllBytes(path), path); }
+        catch (InvalidProtocolBufferException e) { throw new InvalidDataException($"{path}: not a valid ONNX file ({e.Message})", e); }
+    }
+
+    static OnnxModel Parse(byte[] bytes, string path)
+    {
         var model = new OnnxModel();
-        var r = new ProtoReader(bytes);
+        var r = new CodedInputStream(bytes);
         bool sawGraph = false;
-        while (!r.End)
+        while (!r.IsAtEnd)
         {
-            var (field, wt) = r.ReadTag();
-            if (field == 7 && wt == 2) { model.ReadGraph(r.ReadBytes()); sawGraph = true; }
-            else r.Skip(wt);
+            var (field, wt) = Tag(r);
+            if (field == 7 && wt == WireFormat.WireType.LengthDelimited) { model.ReadGraph(r.ReadBytes()); sawGraph = true; }
+            else r.SkipLastField();
         }
         if (!sawGraph) throw new InvalidDataException($"{path}: no ONNX graph found");
         return model;
     }
 
-    private void ReadGraph(ReadOnlySpan<byte> g)
+    private void ReadGraph(ByteString g)
     {
-        var r = new ProtoReader(g);
-        while (!r.End)
+        var r = g.CreateCodedInput();
+        while (!r.IsAtEnd)
         {
-            var (field, wt) = r.ReadTag();
+            var (field, wt) = Tag(r);
             switch (field)
             {
-                case 1 when wt == 2: Nodes.Add(ReadNode(r.ReadBytes())); break;
-                case 5 when wt == 2:
+                case 1 when wt == WireFormat.WireType.LengthDelimited: Nodes.Add(ReadNode(r.ReadBytes())); break;
+                case 5 when wt == WireFormat.WireType.LengthDelimited:
                     var t = ReadTensor(r.ReadBytes());
                     Initializers.TryAdd(t.Name, t);
                     break;
-                case 11 when wt == 2: Inputs.Add(ReadValueInfoName(r.ReadBytes())); break;
-                case 12 when wt == 2: Outputs.Add(ReadValueInfoName(r.ReadBytes())); break;
-                default: r.Skip(wt); break;
+                case 11 when wt == WireFormat.WireType.LengthDelimited: Inputs.Add(ReadValueInfoName(r.ReadBytes())); break;
+                case 12 when wt == WireFormat.WireType.LengthDelimited: Outputs.Add(ReadValueInfoName(r.ReadBytes())); break;
+                default: r.SkipLastField(); break;
             }
         }
     }
 
-    private static string ReadValueInfoName(ReadOnlySpan<byte> b)
+    private static string ReadValueInfoName(ByteString b)
     {
-        var r = new ProtoReader(b);
-        while (!r.End)
+        var r = b.CreateCodedInput();
+        while (!r.IsAtEnd)
         {
-            var (field, wt) = r.ReadTag();
-            if (field == 1 && wt == 2) return Encoding.UTF8.GetString(r.ReadBytes());
-            r.Skip(wt);
+            var (field, wt) = Tag(r);
+            if (field == 1 && wt == WireFormat.WireType.LengthDelimited) return r.ReadString();
+            r.SkipLastField();
         }
         return "";
     }
 
-    private static OnnxNode ReadNode(ReadOnlySpan<byte> b)
+    private static OnnxNode ReadNode(ByteString b)
     {
         var inputs = new List<string>(); var outputs = new List<string>();
         string op = "";
         var ints = new Dictionary<string, long[]>(); var floats = new Dictionary<string, float>();
-        var r = new ProtoReader(b);
-        while (!r.End)
+        var r = b.CreateCodedInput();
+        while (!r.IsAtEnd)
         {
-            var (field, wt) = r.ReadTag();
+            var (field, wt) = Tag(r);
             switch (field)
             {
-                case 1 when wt == 2: inputs.Add(Encoding.UTF8.GetString(r.ReadBytes())); break;
-                case 2 when wt == 2: outputs.Add(Encoding.UTF8.GetString(r.ReadBytes())); break;
-                case 4 when wt == 2: op = Encoding.UTF8.GetString(r.ReadBytes()); break;
-                case 5 when wt == 2: ReadAttribute(r.ReadBytes(), ints, floats); break;
-                default: r.Skip(wt); break;
+                case 1 when wt == WireFormat.WireType.LengthDelimited: inputs.Add(r.ReadString()); break;
+                case 2 when wt == WireFormat.WireType.LengthDelimited: outputs.Add(r.ReadString()); break;
+                case 4 when wt == WireFormat.WireType.LengthDelimited: op = r.ReadString(); break;
+                case 5 when wt == WireFormat.WireType.LengthDelimited: ReadAttribute(r.ReadBytes(), ints, floats); break;
+                default: r.SkipLastField(); break;
             }
         }
         return new OnnxNode(op, inputs, outputs, ints, floats);
     }
 
-    private static void ReadAttribute(ReadOnlySpan<byte> b, Dictionary<string, long[]> ints, Dictionary<string, float> floats)
+    private static void ReadAttribute(ByteString b, Dictionary<string, long[]> ints, Dictionary<string, float> floats)
     {
         string name = "";
         float? f = null;
         var list = new List<long>();
-        var r = new ProtoReader(b);
-        while (!r.End)
+        var r = b.CreateCodedInput();
+        while (!r.IsAtEnd)
         {
-            var (field, wt) = r.ReadTag();
+            var (field, wt) = Tag(r);
             switch (field)
             {
-                case 1 when wt == 2: name = Encoding.UTF8.GetString(r.ReadBytes()); break;
-                case 2 when wt == 5: f = r.ReadFixed32Float(); break;
-                case 3 when wt == 0: list.Add((long)r.ReadVarint()); break;
-                case 8: r.ReadInt64s(wt, list); break;
-                default: r.Skip(wt); break;
+                case 1 when wt == WireFormat.WireType.LengthDelimited: name = r.ReadString(); break;
+                case 2 when wt == WireFormat.WireType.Fixed32: f = r.ReadFloat(); break;
+                case 3 when wt == WireFormat.WireType.Varint: list.Add(r.ReadInt64()); break;
+                case 8: ReadInt64s(r, wt, list); break;
+                default: r.SkipLastField(); break;
             }
         }
         if (f is float fv) floats[name] = fv;
         if (list.Count > 0) ints[name] = list.ToArray();
     }
 
-    private static OnnxTensor ReadTensor(ReadOnlySpan<byte> b)
+    private static OnnxTensor ReadTensor(ByteString b)
     {
         var dims = new List<long>();
         string name = "";
         int dataType = 0;
         float[]? values = null;
-        var r = new ProtoReader(b);
-        while (!r.End)
+        var r = b.CreateCodedInput();
+        while (!r.IsAtEnd)
         {
-            var (field, wt) = r.ReadTag();
+            var (field, wt) = Tag(r);
             switch (field)
             {
-                case 1: r.ReadInt64s(wt, dims); break;
-                case 2 when wt == 0: dataType = (int)r.ReadVarint(); break;
-                case 4 when wt == 2: values = MemoryMarshal.Cast<byte, float>(r.ReadBytes()).ToArray(); break;
-                case 8 when wt == 2: name = Encoding.UTF8.GetString(r.ReadBytes()); break;
-                case 9 when wt == 2: values = MemoryMarshal.Cast<byte, float>(r.ReadBytes()).ToArray(); break;
-                default: r.Skip(wt); break;
+                case 1: ReadInt64s(r, wt, dims); break;
+                case 2 when wt == WireFormat.WireType.Varint: dataType = r.ReadInt32(); break;
+                case 4 when wt == WireFormat.WireType.LengthDelimited: values = MemoryMarshal.Cast<byte, float>(r.ReadBytes().Span).ToArray(); break;
+                case 8 when wt == WireFormat.WireType.LengthDelimited: name = r.ReadString(); break;
+                case 9 when wt == WireFormat.WireType.LengthDelimited: values = MemoryMarshal.Cast<byte, float>(r.ReadBytes().Span).ToArray(); break;
+                default: r.SkipLastField(); break;
             }
         }
         if (dataType != FloatDataType) throw new InvalidDataException($"ONNX initialiser '{name}' is not float32 (type {dataType})");
@@ -140,5 +145,20 @@ public sealed class OnnxModel
         long count = dims.Aggregate(1L, (a, d) => a * d);
         if (values.Length != count) throw new InvalidDataException($"ONNX initialiser '{name}' has {values.Length} values for dims [{string.Join(",", dims)}]");
         return new OnnxTensor(name, dims.ToArray(), values);
+    }
+
+    static (int Field, WireFormat.WireType WireType) Tag(CodedInputStream r)
+    {
+        uint tag = r.ReadTag();
+        return (WireFormat.GetTagFieldNumber(tag), WireFormat.GetTagWireType(tag));
+    }
+
+    /// <summary>A repeated int64 field, packed (one length-delimited run) or not (one varint per tag).</summary>
+    static void ReadInt64s(CodedInputStream r, WireFormat.WireType wt, List<long> into)
+    {
+        if (wt == WireFormat.WireType.Varint) { into.Add(r.ReadInt64()); return; }
+        if (wt != WireFormat.WireType.LengthDelimited) { r.SkipLastField(); return; }
+        var packed = r.ReadBytes().CreateCodedInput();
+        while (!packed.IsAtEnd) into.Add(packed.ReadInt64());
     }
 }
