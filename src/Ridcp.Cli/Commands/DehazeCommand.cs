@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using Ridcp.Baselines;
+using Ridcp.Imaging;
 using Ridcp.Inference;
 using Ridcp.Inference.Tiling;
 using Ridcp.Matching;
@@ -30,6 +31,8 @@ public static class DehazeCommand
         { Description = $"Process images with h*w >= max-size^2 at half size and upsample the result (the official rule: --max-size {MaxSizeRule.OfficialMaxSize}); default: every image at its own size" };
         var maxMemory = new Option<string?>("--max-memory")
         { Description = $"Memory budget such as 600M or 2G; larger images run in tiles with the whole image's statistics (default: {MemoryBudget.DefaultShareOfAvailable:P0} of the available memory)" };
+        var maxPixels = new Option<long>("--max-pixels")
+        { Description = "Refuse images with more pixels than this, checked from the file header before decoding", DefaultValueFactory = _ => ImageFile.MaxPixels };
         var bitDepth = new Option<int>("--bit-depth")
         { Description = "Bits per channel of PNG outputs: 8 (as the official inference) or 16", DefaultValueFactory = _ => 8 };
         var method = new Option<string>("--method")
@@ -44,7 +47,7 @@ public static class DehazeCommand
 
         var cmd = new Command("dehaze", "Dehaze an image or a folder of images with RIDCP (or the dark channel prior baseline)");
         cmd.Arguments.Add(input);
-        foreach (var o in new Option[] { output, weights, chm, alpha, alphaRange, alphaSweep, maxSize, maxMemory, bitDepth, method, device, precision, shard, skipExisting, verbose }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { output, weights, chm, alpha, alphaRange, alphaSweep, maxSize, maxMemory, maxPixels, bitDepth, method, device, precision, shard, skipExisting, verbose }) cmd.Options.Add(o);
         cmd.SetAction(parse =>
         {
             bool v = parse.GetValue(verbose);
@@ -56,8 +59,10 @@ public static class DehazeCommand
             bool auto = string.Equals(alphaText, "auto", StringComparison.OrdinalIgnoreCase);
             IReadOnlyList<double>? sweep = null;
             AlphaSearchOptions? autoRange = null;
+            long pixels = parse.GetValue(maxPixels);
+            if (pixels <= 0) return CliErrors.Report(parse, new ArgumentException($"--max-pixels must be positive, got {pixels}"), v);
             Func<IReadOnlyList<DehazeItem>, IReadOnlyList<DehazeItem>> select = all => Select(parse, all, parse.GetValue(shard), parse.GetValue(skipExisting));
-            if (parse.GetValue(method) == "dcp") return RunDarkChannelPrior(parse, input, output, bitDepth, select, v,
+            if (parse.GetValue(method) == "dcp") return RunDarkChannelPrior(parse, input, output, bitDepth, select, pixels, v,
                 parse.GetValue(weights) is not null || parse.GetValue(chm) is not null || alphaText is not null || parse.GetValue(alphaSweep) is not null);
             try
             {
@@ -83,6 +88,7 @@ public static class DehazeCommand
                 items = DehazePlan.Make(parse.GetValue(input)!, parse.GetValue(output)!);
                 DehazePlan.CheckBitDepth(items, parse.GetValue(bitDepth));
                 if (sweep is not null && parse.GetValue(skipExisting)) throw new ArgumentException("--skip-existing does not apply to --alpha-sweep (one input, many outputs)");
+                if (sweep is not null) AlphaSweep.CheckOutputs(items, sweep);
                 items = select(items);
                 if (items.Count == 0) return NothingToDo(parse);
                 options = BundledModel.Complete(options, needsChm: fixedAlpha is not null || auto || sweep is not null);
@@ -102,19 +108,19 @@ public static class DehazeCommand
                 // Progress inside the current image (tiles of a large image, alphas of a sweep), fraction and line.
                 Action<double, string>? part = null;
                 dehazer.TileProgress = p => part?.Invoke((double)p.Done / p.Total, $"tile {p.Done}/{p.Total}");
-                Runner run = (its, done, onPart) => { part = onPart; return DehazeRun.Run(its, dehazer.Dehaze, done, depth); };
+                Runner run = (its, done, onPart) => { part = onPart; return DehazeRun.Run(its, dehazer.Dehaze, done, depth, pixels); };
                 Func<string> detail = () => v && dehazer.LastGrid is { } g
                     ? $", {g.Tiles.Count} tiles of {g.CoreSize} px + {g.Halo} px halo" : "";
                 if (sweep is not null)
                     run = (its, done, onPart) => AlphaSweep.Run(dehazer, its, sweep, done,
-                        (i, a) => onPart?.Invoke((i + 1.0) / sweep.Count, $"{AlphaSweep.Label(a)} ({i + 1}/{sweep.Count})"));
+                        (i, a) => onPart?.Invoke((i + 1.0) / sweep.Count, $"{AlphaSweep.Label(a)} ({i + 1}/{sweep.Count})"), pixels);
                 if (auto)
                 {
                     PerImageAlpha chooser;
                     try { chooser = new PerImageAlpha(dehazer, PerImageAlpha.ClearStatisticsFor(options.ChmWeightPath!), autoRange!); }
                     catch (Exception e) { return CliErrors.Report(parse, e, v); }
                     double last = double.NaN;
-                    run = (its, done, onPart) => { part = onPart; return DehazeRun.Run(its, img => { var (o, c) = chooser.Dehaze(img); last = c.Alpha; return o; }, done, depth); };
+                    run = (its, done, onPart) => { part = onPart; return DehazeRun.Run(its, img => { var (o, c) = chooser.Dehaze(img); last = c.Alpha; return o; }, done, depth, pixels); };
                     detail = () => ", alpha " + last.ToString("0.##", CultureInfo.InvariantCulture);
                 }
                 if (!DehazePlan.IsFolder(parse.GetValue(input)!)) return RunOne(parse, run, items[0], v, detail);
@@ -126,7 +132,7 @@ public static class DehazeCommand
 
     /// <summary>--method dcp: the dark channel prior baseline (Ridcp.Baselines.DarkChannelPrior), no network.</summary>
     static int RunDarkChannelPrior(ParseResult parse, Argument<string> input, Option<string> output, Option<int> bitDepth,
-                                   Func<IReadOnlyList<DehazeItem>, IReadOnlyList<DehazeItem>> select, bool verbose, bool networkOptionsGiven)
+                                   Func<IReadOnlyList<DehazeItem>, IReadOnlyList<DehazeItem>> select, long maxPixels, bool verbose, bool networkOptionsGiven)
     {
         IReadOnlyList<DehazeItem> items;
         try
@@ -139,7 +145,7 @@ public static class DehazeCommand
         catch (Exception e) { return CliErrors.Report(parse, e, verbose); }
         if (items.Count == 0) return NothingToDo(parse);
         int depth = parse.GetValue(bitDepth);
-        Runner run = (its, done, _) => DehazeRun.Run(its, DarkChannelPrior.Dehaze, done, depth);
+        Runner run = (its, done, _) => DehazeRun.Run(its, DarkChannelPrior.Dehaze, done, depth, maxPixels);
         if (!DehazePlan.IsFolder(parse.GetValue(input)!)) return RunOne(parse, run, items[0], verbose, () => "");
         return RunFolder(parse, run, items, verbose, () => "");
     }
@@ -206,7 +212,15 @@ public static class DehazeCommand
         if (failed.Count == 0) return ExitCodes.Ok;
         parse.InvocationConfiguration.Error.WriteLine(
             $"error: {failed.Count} of {results.Count} images failed: {string.Join(", ", failed.Select(f => Path.GetFileName(f.Item.Input)))}");
-        return ExitCodes.PartialFailure;
+        return BatchExitCode(results.Count, failed.Select(f => CliErrors.ExitCodeFor(f.Error!)).ToList());
+    }
+
+    /// <summary>Exit code of a batch with failures: 1 when some items were written; when none was, the failures' own
+    /// code (3 bad input, 4 output error, ...) if they agree, else 3 — "some written" would be a lie.</summary>
+    internal static int BatchExitCode(int total, IReadOnlyList<int> failureCodes)
+    {
+        if (failureCodes.Count < total) return ExitCodes.PartialFailure;
+        return failureCodes.Distinct().Count() == 1 ? failureCodes[0] : ExitCodes.BadInput;
     }
 
     static string Seconds(TimeSpan t) => t.TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture) + " s";

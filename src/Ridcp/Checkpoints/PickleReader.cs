@@ -12,8 +12,13 @@ namespace Ridcp.Checkpoints;
 internal sealed class PickleReader
 {
     static readonly object Mark = new();
-    const int MaxMemo = 1 << 24;
+    const int MaxMemo = 1 << 20;
+    const int MaxStack = 1 << 20;
     const long MaxItemBytes = 1L << 28;   // one string or bytes object; a state dict's are tiny
+    /// <summary>Container slots a pickle may fill, per byte of pickle, beyond a fixed allowance. An opcode adds at
+    /// most one item to a container, except those that copy a whole container (list(x), tuple(x), frozenset,
+    /// APPENDS of a memoised run): charged by the items they copy, so a few bytes cannot multiply into gigabytes.</summary>
+    const long SlotsPerByte = 4, SlotAllowance = 1 << 16;
 
     readonly Stream _s;
     readonly string _source;
@@ -21,6 +26,7 @@ internal sealed class PickleReader
     readonly List<object?> _stack = [];
     readonly Stack<int> _marks = new();
     readonly Dictionary<long, object?> _memo = [];
+    long _slotsLeft;
 
     public PickleReader(Stream stream, string source, IPickleHost host) => (_s, _source, _host) = (stream, source, host);
 
@@ -37,6 +43,7 @@ internal sealed class PickleReader
     object? Run()
     {
         _stack.Clear(); _marks.Clear(); _memo.Clear();
+        _slotsLeft = SlotAllowance + SlotsPerByte * Math.Max(0, Remaining);
         while (true)
         {
             int op = _s.ReadByte();
@@ -81,10 +88,10 @@ internal sealed class PickleReader
                 case 't': Push(PopMark().ToArray()); break;                   // TUPLE
                 case ']': Push(new List<object?>()); break;                   // EMPTY_LIST
                 case 'l': Push(PopMark()); break;                             // LIST
-                case 'a': { var v = Pop(); AsList(Peek()).Add(v); break; }    // APPEND
-                case 'e': { var items = PopMark(); AsList(Peek()).AddRange(items); break; } // APPENDS
+                case 'a': { var v = Pop(); Charge(1); AsList(Peek()).Add(v); break; }    // APPEND
+                case 'e': { var items = PopMark(); Charge(items.Count); AsList(Peek()).AddRange(items); break; } // APPENDS
                 case 0x8f: Push(new List<object?>()); break;                  // EMPTY_SET (sets become lists)
-                case 0x90: { var items = PopMark(); AsList(Peek()).AddRange(items); break; } // ADDITEMS
+                case 0x90: { var items = PopMark(); Charge(items.Count); AsList(Peek()).AddRange(items); break; } // ADDITEMS
                 case 0x91: Push(PopMark()); break;                            // FROZENSET
                 case '}': Push(new CheckpointDict()); break;                  // EMPTY_DICT
                 case 'd': { var d = new CheckpointDict(); SetItems(d, PopMark()); Push(d); break; } // DICT
@@ -103,8 +110,8 @@ internal sealed class PickleReader
                 case 0x93: { var name = Pop() as string; var module = Pop() as string;           // STACK_GLOBAL
                     if (module is null || name is null) throw Corrupt("STACK_GLOBAL without two strings");
                     Push(_host.ResolveGlobal(module, name)); break; }
-                case 'R': { var args = Pop(); var f = Pop(); Push(_host.Call(f, AsArgs(args))); break; } // REDUCE
-                case 0x81: { var args = Pop(); var cls = Pop(); Push(_host.Call(cls, AsArgs(args))); break; } // NEWOBJ
+                case 'R': { var args = Pop(); var f = Pop(); Push(_host.Call(f, ChargedArgs(args))); break; } // REDUCE
+                case 0x81: { var args = Pop(); var cls = Pop(); Push(_host.Call(cls, ChargedArgs(args))); break; } // NEWOBJ
                 case 'b': { var state = Pop(); _host.Build(Peek(), state); break; } // BUILD
                 case 'Q': Push(_host.PersistentLoad(Pop())); break;           // BINPERSID
                 case 'P': Push(_host.PersistentLoad(ReadLine())); break;      // PERSID
@@ -115,7 +122,26 @@ internal sealed class PickleReader
         }
     }
 
-    void Push(object? o) => _stack.Add(o);
+    void Push(object? o)
+    {
+        if (_stack.Count >= MaxStack) throw Corrupt($"pickle stack deeper than {MaxStack} items");
+        _stack.Add(o);
+    }
+
+    /// <summary>Takes <paramref name="slots"/> from the pickle's container budget (see <see cref="SlotsPerByte"/>).</summary>
+    void Charge(long slots)
+    {
+        _slotsLeft -= slots;
+        if (_slotsLeft < 0) throw Corrupt("the pickle builds far more container items than its size allows (a pickle bomb)");
+    }
+
+    /// <summary>Call arguments, charged for the containers a call may copy (list(x), tuple(x), dict(pairs)).</summary>
+    object?[] ChargedArgs(object? args)
+    {
+        var a = AsArgs(args);
+        foreach (var x in a) if (x is System.Collections.ICollection c) Charge(c.Count);
+        return a;
+    }
 
     object? Pop()
     {
@@ -162,7 +188,7 @@ internal sealed class PickleReader
 
     void MemoPut(long index)
     {
-        if (_memo.Count >= MaxMemo && !_memo.ContainsKey(index)) throw Corrupt("pickle memo too large");
+        if (_memo.Count >= MaxMemo && !_memo.ContainsKey(index)) throw Corrupt($"pickle memo larger than {MaxMemo} entries");
         _memo[index] = Peek();
     }
 
@@ -214,8 +240,9 @@ internal sealed class PickleReader
 
     static object LittleEndianInt(byte[] b) => Normalize(new BigInteger(b, isUnsigned: false, isBigEndian: false));
 
-    /// <summary>Python ints that fit in 64 bits become <see cref="long"/>.</summary>
-    static object Normalize(BigInteger v) => v >= long.MinValue && v <= long.MaxValue ? (long)v : v;
+    /// <summary>Python ints that fit in 64 bits become <see cref="long"/>. (The cast to object matters: in
+    /// <c>c ? (long)v : v</c> the long would be converted straight back to BigInteger.)</summary>
+    static object Normalize(BigInteger v) => v >= long.MinValue && v <= long.MaxValue ? (object)(long)v : v;
 
     CheckpointFormatException Truncated() =>
         new($"checkpoint '{_source}' is truncated or damaged: its pickle ends early (at byte {_s.Position})");

@@ -27,10 +27,26 @@ public static class StateDictLoader
         }
         var report = new LoadReport(missing, unexpected, mismatches, loaded, conversions);
         if (mismatches.Count > 0 || (strict && !report.IsExact)) throw new CheckpointMismatchException(report);
+        RequireFinite(loaded.Select(k => new KeyValuePair<string, Tensor>(k, stateDict[k])), "checkpoint");
 
         using (no_grad())
             foreach (var key in loaded) target[key].copy_(stateDict[key]);
         return report;
+    }
+
+    /// <summary>Refuses weights holding NaN or infinity, naming the first such tensor: one of them turns every output
+    /// into a black or flat image without any other sign.</summary>
+    /// <exception cref="CheckpointFormatException">a floating-point tensor holds a non-finite value</exception>
+    public static void RequireFinite(IEnumerable<KeyValuePair<string, Tensor>> tensors, string source)
+    {
+        foreach (var (key, t) in tensors)
+        {
+            if (!t.is_floating_point() || t.numel() == 0) continue;
+            using var scope = NewDisposeScope();
+            long bad = (~isfinite(t)).sum().item<long>();
+            if (bad > 0)
+                throw new CheckpointFormatException($"{source}: tensor '{key}' holds {bad} non-finite value{(bad == 1 ? "" : "s")} (NaN or infinity) of {t.numel()}");
+        }
     }
 
     /// <summary>Reads the state dict of a checkpoint file (<see cref="TorchCheckpoint.ReadStateDict"/>) and loads it;

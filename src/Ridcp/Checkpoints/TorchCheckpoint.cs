@@ -1,3 +1,4 @@
+using Ridcp.Core;
 using static TorchSharp.torch;
 
 namespace Ridcp.Checkpoints;
@@ -26,6 +27,9 @@ public static class TorchCheckpoint
     public static Checkpoint Load(string path)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"checkpoint not found: {path}", path);
+        // Checked before opening: opening a named pipe blocks until someone writes to it.
+        if (!RegularFile.HasData(path))
+            throw new CheckpointFormatException($"checkpoint '{path}' is empty or not a regular file (a pipe or a device)");
         using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
         Span<byte> head = stackalloc byte[4];
         int n = file.ReadAtLeast(head, 4, throwOnEndOfStream: false);

@@ -29,6 +29,8 @@ internal static partial class ZipCheckpointReader
             var pickles = zip.Entries.Where(e => DataPkl().IsMatch(e.FullName)).ToList();
             if (pickles.Count != 1)
                 throw new CheckpointFormatException($"checkpoint '{path}' is a zip file but not a PyTorch checkpoint (expected one <folder>/data.pkl, found {pickles.Count})");
+            // Sizes, inflation and CRC-32 of every entry, before any of them is allocated or parsed.
+            ZipEntryCheck.VerifyAll(zip, file.Length, path);
             string prefix = pickles[0].FullName[..^"data.pkl".Length];
             bool bigEndian = ReadByteOrder(zip, prefix, path);
 

@@ -19,11 +19,24 @@ public static partial class Npy
     public static NpyArray Read(string path)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"file not found: {path}", path);
+        if (!RegularFile.HasData(path)) throw new InvalidDataException($"{path} is empty or not a regular file (not a .npy file)");
         using var fs = File.OpenRead(path);
         return Read(fs, path);
     }
 
+    /// <summary>Reads one array; every failure (empty or truncated file, bad header, absurd shape) is an
+    /// <see cref="InvalidDataException"/> naming <paramref name="name"/>.</summary>
     public static NpyArray Read(Stream s, string name = "array")
+    {
+        try { return ReadArray(s, name); }
+        catch (EndOfStreamException) { throw new InvalidDataException(s.CanSeek && s.Length == 0 ? $"{name} is empty (not a .npy file)" : $"{name} is truncated"); }
+        catch (Exception e) when (e is FormatException or OverflowException) { throw new InvalidDataException($"bad .npy header in {name}: {e.Message}", e); }
+    }
+
+    /// <summary>Most values a .npy file may hold: 2^28 (2 GiB as doubles); depth maps and fixtures are far smaller.</summary>
+    const long MaxValues = 1L << 28;
+
+    static NpyArray ReadArray(Stream s, string name)
     {
         Span<byte> head = stackalloc byte[10];
         s.ReadExactly(head[..8]);
@@ -41,11 +54,14 @@ public static partial class Npy
         bool fortran = h.Contains("'fortran_order': True");
         var shapeText = ShapeRe().Match(h) is { Success: true } sm ? sm.Groups[1].Value : throw new InvalidDataException($"no shape in {name}");
         long[] shape = shapeText.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(long.Parse).ToArray();
+        if (shape.Any(d => d < 0)) throw new InvalidDataException($"negative dimension in the shape of {name}");
         long count = shape.Aggregate(1L, (a, b) => checked(a * b));
+        if (count > MaxValues) throw new InvalidDataException($"{name} declares {count} values; at most {MaxValues} are read");
         bool big = descr[0] == '>';
         string kind = descr.TrimStart('<', '>', '|', '=');
         int size = kind switch { "f4" => 4, "f8" => 8, "i8" => 8, "i4" => 4, "u2" => 2, "u1" => 1, "b1" => 1, "i2" => 2, "u4" => 4, _ => throw new InvalidDataException($"unsupported dtype {descr} in {name}") };
-        if (s.CanSeek && s.Length - s.Position < count * size)
+        if (!s.CanSeek) throw new ArgumentException("a .npy stream must be seekable (its length bounds what is allocated)");
+        if (s.Length - s.Position < count * size)
             throw new InvalidDataException($"{name} is truncated: needs {count * size} data bytes, has {s.Length - s.Position}");
         var raw = new byte[checked(count * size)];
         s.ReadExactly(raw);

@@ -8,8 +8,14 @@ namespace Ridcp.Imaging;
 /// (.png, .jpg/.jpeg); writes are atomic.</summary>
 public static class ImageFile
 {
-    /// <summary>Largest image accepted, in pixels (guards against decompression bombs such as 30000x30000).</summary>
-    public const long MaxPixels = 200_000_000;
+    /// <summary>Default largest image accepted, in pixels (`ridcp dehaze --max-pixels`), checked from the file's header
+    /// before anything of the image's size is allocated: 50 MP covers 8K frames and 48 MP phone photos, and decoding
+    /// one takes ~0.8 GB (RGBA bytes plus planar floats); a 4.5 KB JPEG declaring 14000x14000 is refused.</summary>
+    public const long MaxPixels = 50_000_000;
+
+    /// <summary>Bytes a file may have per allowed pixel (a 16-bit RGBA PNG stored uncompressed needs 8) plus room for
+    /// metadata; a larger file is refused before it is read into memory.</summary>
+    const long MaxFileBytesPerPixel = 8, MaxMetadataBytes = 64L << 20;
 
     public static RgbImage Read(string path) => Read(path, MaxPixels);
 
@@ -23,6 +29,12 @@ public static class ImageFile
     public static RgbImage Read(string path, long maxPixels)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"image not found: {path}", path);
+        if (maxPixels <= 0) throw new ArgumentException($"the pixel limit must be positive, got {maxPixels}");
+        // Before opening: a named pipe would block, a device would never end.
+        if (!RegularFile.HasData(path)) throw new InvalidDataException($"image file is empty or not a regular file: {path}");
+        long length = new FileInfo(path).Length;
+        if (length > maxPixels * MaxFileBytesPerPixel + MaxMetadataBytes)
+            throw new InvalidDataException($"image file too large: {length} bytes ({path}); at most {maxPixels} pixels are accepted");
         byte[] bytes;
         try { bytes = File.ReadAllBytes(path); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -162,6 +174,8 @@ public static class ImageFile
         return (ushort)MathF.Round(x, MidpointRounding.ToEven);
     }
 
+    /// <summary>Extensions a folder listing picks up: the formats this build decodes. TIFF is not among them
+    /// (SkiaSharp has no TIFF codec), so .tif files are not listed only to fail one by one.</summary>
     public static bool IsImagePath(string path) => Path.GetExtension(path).ToLowerInvariant() is
-        ".png" or ".jpg" or ".jpeg" or ".bmp" or ".webp" or ".gif" or ".tif" or ".tiff";
+        ".png" or ".jpg" or ".jpeg" or ".bmp" or ".webp" or ".gif";
 }

@@ -8,8 +8,10 @@ namespace Ridcp.Inference;
 public static class DehazeRun
 {
     /// <param name="pngBitDepth">8 (as the official inference) or 16 for .png outputs; JPEG is always 8-bit.</param>
+    /// <param name="maxPixels">larger images are refused from their header, before decoding (`--max-pixels`).</param>
     public static IReadOnlyList<DehazeItemResult> Run(IReadOnlyList<DehazeItem> items, Func<RgbImage, RgbImage> dehaze,
-                                                      Action<DehazeItemResult>? onItemDone = null, int pngBitDepth = 8)
+                                                      Action<DehazeItemResult>? onItemDone = null, int pngBitDepth = 8,
+                                                      long maxPixels = ImageFile.MaxPixels)
     {
         var results = new List<DehazeItemResult>(items.Count);
         foreach (var item in items)
@@ -18,7 +20,7 @@ public static class DehazeRun
             Exception? error = null;
             try
             {
-                var image = ImageFile.Read(item.Input);
+                var image = ImageFile.Read(item.Input, maxPixels);
                 var result = dehaze(image);
                 if (pngBitDepth != 8 && ImageFile.FormatFor(item.Output) == SkiaSharp.SKEncodedImageFormat.Png)
                     ImageFile.WritePng(result, item.Output, pngBitDepth);

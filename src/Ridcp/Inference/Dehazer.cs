@@ -111,20 +111,40 @@ public sealed class Dehazer : IDisposable
         }
 
         float alpha = chmFile ? options.Alpha ?? OfficialAlpha : 0f;
+        float maxWeight = 0f;
+        if (chm is not null) using (var m = chm.abs().max()) maxWeight = m.item<float>();
+        CheckAlpha(alpha, maxWeight);
         if (!chmFile && chmInCheckpoint) notes.Add($"the checkpoint's {ChmWeightKey} is unused without --chm-weight: plain matching");
         notes.Add(chmFile ? $"CHM matching, alpha {alpha}" : "plain nearest-code matching (no CHM weight)");
         if (options.Precision == Precision.Bf16) notes.Add("precision bf16 (quantiser, deformable sampling and feature-normalisation ratio in float32)");
         Place(net, dev, options.Precision);
-        var dehazer = new Dehazer(net, dev, alpha, options.MaxSize, options.MaxMemoryBytes, options.Precision, notes);
+        var dehazer = new Dehazer(net, dev, alpha, options.MaxSize, options.MaxMemoryBytes, options.Precision, notes) { maxChmWeight = maxWeight };
         notes.Add(options.MaxSize is int ms ? $"official halving of images with h*w >= {ms}^2" : "every image at its own size");
         notes.Add($"memory budget {MemoryBudget.Describe(dehazer.MemoryBudgetBytes)}{(options.MaxMemoryBytes is null ? $" (default: {MemoryBudget.DefaultShareOfAvailable:P0} of the available memory)" : "")}");
         return dehazer;
+    }
+
+    /// <summary>Largest |w| of the CHM weight in use (0 without one), for <see cref="CheckAlpha"/>.</summary>
+    float maxChmWeight;
+
+    /// <summary>Refuses an alpha whose CHM factor exp(alpha * w) would leave float32's range for this CHM weight
+    /// (<see cref="VQWeightDehazeNetOptions.MaxAlphaTimesWeight"/>): the result would be garbage, not an error.</summary>
+    /// <exception cref="ArgumentException">names the alpha and the largest alpha this weight allows</exception>
+    static void CheckAlpha(float alpha, float maxWeight)
+    {
+        if (!float.IsFinite(alpha) || Math.Abs(alpha) > VQWeightDehazeNetOptions.MaxAbsAlpha)
+            throw new ArgumentException($"alpha must be a number in [-{VQWeightDehazeNetOptions.MaxAbsAlpha}, {VQWeightDehazeNetOptions.MaxAbsAlpha}], got {alpha}");
+        if (Math.Abs(alpha) * maxWeight > VQWeightDehazeNetOptions.MaxAlphaTimesWeight)
+            throw new ArgumentException(
+                $"alpha {alpha} is out of range for this CHM weight (largest value {maxWeight}): |alpha| must stay below {VQWeightDehazeNetOptions.MaxAlphaTimesWeight / maxWeight}, or exp(alpha * w) leaves float32's range");
     }
 
     /// <summary>The CHM weight file: a bare tensor with one value per code.</summary>
     static Tensor ReadChmWeight(string path, int codes)
     {
         var chm = NetworkFile.ReadTensor(path, "CHM weight file");
+        try { StateDictLoader.RequireFinite([new(ChmWeightKey, chm)], $"CHM weight file '{path}'"); }
+        catch { chm.Dispose(); throw; }
         if (chm.ndim == 1 && chm.shape[0] == codes) return chm;
         string shape = string.Join(", ", chm.shape);
         chm.Dispose();
@@ -143,6 +163,7 @@ public sealed class Dehazer : IDisposable
     /// <summary>Dehazes one image with another CHM alpha than <see cref="Alpha"/> (per-image alpha, alpha sweeps).</summary>
     public RgbImage Dehaze(RgbImage image, float alpha)
     {
+        CheckAlpha(alpha, maxChmWeight);
         using var scope = NewDisposeScope();
         using var _ = no_grad();
         var x = image.ToTensor(device);

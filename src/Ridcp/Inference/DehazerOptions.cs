@@ -31,7 +31,8 @@ public sealed record DehazerOptions
     {
         if (Alpha is not null && ChmWeightPath is null)
             throw new ArgumentException("--alpha needs a CHM weight (--chm-weight FILE); without one the matching is plain nearest-code matching");
-        if (Alpha is float a && !float.IsFinite(a)) throw new ArgumentException($"alpha must be a finite number, got {a}");
+        if (Alpha is float a && !(Math.Abs(a) <= Models.VQWeightDehazeNetOptions.MaxAbsAlpha))
+            throw new ArgumentException($"alpha must be a number in [-{Models.VQWeightDehazeNetOptions.MaxAbsAlpha}, {Models.VQWeightDehazeNetOptions.MaxAbsAlpha}] (official -21.25), got {a}");
         if (MaxSize < 1) throw new ArgumentException($"max size must be at least 1, got {MaxSize}");
         if (MaxMemoryBytes <= 0) throw new ArgumentException($"max memory must be positive, got {MaxMemoryBytes}");
     }

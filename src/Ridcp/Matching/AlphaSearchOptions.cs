@@ -16,6 +16,8 @@ public sealed record AlphaSearchOptions
     {
         if (!double.IsFinite(Min) || !double.IsFinite(Max) || Min >= Max)
             throw new ArgumentException($"α range must be finite with MIN < MAX, got {Min}:{Max}");
+        if (Math.Max(Math.Abs(Min), Math.Abs(Max)) > Models.VQWeightDehazeNetOptions.MaxAbsAlpha)
+            throw new ArgumentException($"α range must stay within ±{Models.VQWeightDehazeNetOptions.MaxAbsAlpha}, got {Min}:{Max}");
         if (!(GridStep > 0) || !(Tolerance > 0))
             throw new ArgumentException("grid step and tolerance must be positive");
         if ((Max - Min) / GridStep > 100_000)

@@ -8,7 +8,8 @@ namespace Ridcp.Models;
 /// all come through here). A generator file is <c>{"params": state_dict, "ridcp_arch": {...}}</c> with the
 /// architecture options of <see cref="VQWeightDehazeNetOptions.ToDictionary"/>; official files have the state dict
 /// (under 'params' or at top level) and no options, so the caller picks the official configuration.
-/// Every failure to read a file becomes an exception naming it (not found, or invalid data).</summary>
+/// Every failure to read a file becomes an exception naming it (not found, or invalid data); a tensor that is not
+/// finite is refused, naming it.</summary>
 public sealed class NetworkFile : IDisposable
 {
     /// <summary>Checkpoint entry holding our architecture options.</summary>
@@ -36,7 +37,9 @@ public sealed class NetworkFile : IDisposable
         try
         {
             var sd = TorchCheckpoint.StateDictOf(file);
-            return new NetworkFile(file, path, sd, ReadArchitecture(file, path));
+            var arch = ReadArchitecture(file, sd, path);
+            StateDictLoader.RequireFinite(sd, $"checkpoint '{path}'");
+            return new NetworkFile(file, path, sd, arch);
         }
         catch
         {
@@ -45,7 +48,9 @@ public sealed class NetworkFile : IDisposable
         }
     }
 
-    static VQWeightDehazeNetOptions? ReadArchitecture(Checkpoint file, string path)
+    /// <summary>The stored options, validated and checked against the weights' shapes, so that options that do not
+    /// describe these weights (or absurd sizes) are refused before any network is built.</summary>
+    static VQWeightDehazeNetOptions? ReadArchitecture(Checkpoint file, StateDict sd, string path)
     {
         if (!file.RootDict.TryGetValue(ArchKey, out var raw) || raw is null) return null;
         if (raw is not CheckpointDict d)
@@ -54,6 +59,7 @@ public sealed class NetworkFile : IDisposable
         {
             var arch = VQWeightDehazeNetOptions.FromDictionary(d);
             arch.Validate();
+            arch.CheckAgainst(sd.ToDictionary(kv => kv.Key, kv => kv.Value.shape));
             return arch;
         }
         catch (ArgumentException e) { throw new InvalidDataException($"checkpoint {path}: invalid architecture options: {e.Message}", e); }

@@ -81,28 +81,85 @@ public sealed record VQWeightDehazeNetOptions
     /// whole windows of latent pixels, so 4 * 8 = 32 for the official net (official test(): wsz = 32).</summary>
     public int PadMultiple => (1 << MaxDepth) * SwinWindowSize;
 
-    /// <summary>Throws <see cref="ArgumentException"/> naming the first inconsistent option.</summary>
+    /// <summary>Upper bounds of the sizes, far above the official network (in brackets) and our small variants, so that
+    /// options read from a file cannot ask for a network of many gigabytes (or a recursion deep enough to overflow
+    /// the stack) before anything is checked against the weights.</summary>
+    public const int MaxInChannel = 16, MaxCodes = 65536 /* 1024 */, MaxCodeDim = 2048 /* 512 */, MaxChannels = 2048 /* 256 */,
+        MaxResolution = 4096 /* 256 */, MaxSwinDepth = 64 /* 6 */, MaxSwinBlocks = 64 /* 4 */, MaxSwinHeads = 64 /* 8 */,
+        MaxWindow = 64 /* 8 */, MaxSwinInput = 1024 /* 32 */, MaxListNumbers = 64;
+
+    /// <summary>|alpha| above this is refused outright (weight_alpha, --alpha, sweeps, the auto search range): no CHM
+    /// weight makes sense of it (the official value is -21.25, the default search range ±60).</summary>
+    public const float MaxAbsAlpha = 1000f;
+
+    /// <summary>Largest |alpha * w| accepted for a given CHM weight w: CHM scales each distance by exp(alpha * w), and
+    /// float32's exp overflows at 88.7 — beyond ±80 the scaled distances leave float32's normal range and the
+    /// matching turns into garbage (a flat or black image) without any error.</summary>
+    public const float MaxAlphaTimesWeight = 80f;
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first inconsistent or out-of-range option.</summary>
     public void Validate()
     {
-        if (InChannel <= 0) throw new ArgumentException($"in_channel must be positive, got {InChannel}");
+        if (InChannel <= 0 || InChannel > MaxInChannel) throw new ArgumentException($"in_channel must be 1..{MaxInChannel}, got {InChannel}");
         if (CodebookParams.Count != 1)
             throw new ArgumentException($"codebook_params must hold exactly one codebook (RIDCP uses one), got {CodebookParams.Count}");
         var cb = CodebookParams[0];
         if (cb.Scale <= 0 || cb.Size <= 0 || cb.Dim <= 0) throw new ArgumentException($"codebook_params values must be positive, got {cb}");
+        if (cb.Scale > MaxResolution || cb.Size > MaxCodes || cb.Dim > MaxCodeDim)
+            throw new ArgumentException($"codebook_params {cb} out of range (scale <= {MaxResolution}, size <= {MaxCodes}, dim <= {MaxCodeDim})");
+        if (GtResolution > MaxResolution) throw new ArgumentException($"gt_resolution must be at most {MaxResolution}, got {GtResolution}");
         if (GtResolution <= 0 || GtResolution % cb.Scale != 0 || !IsPowerOfTwo(GtResolution / cb.Scale) || GtResolution == cb.Scale)
             throw new ArgumentException($"gt_resolution / codebook scale must be a power of two >= 2, got {GtResolution} / {cb.Scale}");
         for (int i = 0, res = GtResolution; i <= MaxDepth; i++, res /= 2)
-            if (!ChannelQueryDict.TryGetValue(res, out int ch) || ch <= 0)
-                throw new ArgumentException($"channel_query_dict has no positive channel count for resolution {res}");
+            if (!ChannelQueryDict.TryGetValue(res, out int ch) || ch <= 0 || ch > MaxChannels)
+                throw new ArgumentException($"channel_query_dict needs a channel count 1..{MaxChannels} for resolution {res}");
         if (SwinBlkDepth <= 0 || SwinNumBlocks <= 0 || SwinNumHeads <= 0 || SwinWindowSize <= 0 || SwinInputResolution <= 0)
             throw new ArgumentException("Swin sizes (blk_depth, num_blocks, num_heads, window_size, input_resolution) must be positive");
+        if (SwinBlkDepth > MaxSwinDepth || SwinNumBlocks > MaxSwinBlocks || SwinNumHeads > MaxSwinHeads || SwinWindowSize > MaxWindow || SwinInputResolution > MaxSwinInput)
+            throw new ArgumentException(
+                $"Swin sizes out of range: blk_depth {SwinBlkDepth} (<= {MaxSwinDepth}), num_blocks {SwinNumBlocks} (<= {MaxSwinBlocks}), " +
+                $"num_heads {SwinNumHeads} (<= {MaxSwinHeads}), window_size {SwinWindowSize} (<= {MaxWindow}), input_resolution {SwinInputResolution} (<= {MaxSwinInput})");
         if (LqStage && LatentChannels % SwinNumHeads != 0)
             throw new ArgumentException($"Swin embedding dimension {LatentChannels} is not divisible by {SwinNumHeads} heads");
         if (NatKernelSize < 1 || NatKernelSize % 2 == 0) throw new ArgumentException($"nat_kernel_size must be odd and positive, got {NatKernelSize}");
         if (!Enum.IsDefined(EncoderAttention)) throw new ArgumentException($"encoder_attention {EncoderAttention} is not supported");
-        if (!float.IsFinite(WeightAlpha)) throw new ArgumentException("weight_alpha must be finite");
+        if (!float.IsFinite(WeightAlpha) || Math.Abs(WeightAlpha) > MaxAbsAlpha)
+            throw new ArgumentException($"weight_alpha must be a number in [-{MaxAbsAlpha}, {MaxAbsAlpha}], got {WeightAlpha}");
+        if (!float.IsFinite(Beta) || Beta < 0) throw new ArgumentException($"beta must be a finite number >= 0, got {Beta}");
         _ = NormType.ToLowerInvariant() is "bn" or "in" or "gn" or "none" ? 0 : throw new ArgumentException($"norm_type '{NormType}' is not supported");
         _ = ActType.ToLowerInvariant() is "relu" or "leakyrelu" or "prelu" or "silu" or "gelu" or "none" ? 0 : throw new ArgumentException($"act_type '{ActType}' is not supported");
+    }
+
+    /// <summary>Checks the options against the shapes of the weights meant for them — the first convolution, the
+    /// codebook, the number of Swin stages and blocks — so that options that do not describe these weights are refused
+    /// before a network is built (the strict load would refuse them too, but only after building it).</summary>
+    /// <exception cref="ArgumentException">names the first tensor whose shape or count disagrees</exception>
+    public void CheckAgainst(IReadOnlyDictionary<string, long[]> shapes)
+    {
+        void Expect(string key, long[] want)
+        {
+            if (shapes.TryGetValue(key, out var got) && !got.SequenceEqual(want))
+                throw new ArgumentException($"the options describe {key} as [{string.Join(", ", want)}] but the weights hold [{string.Join(", ", got)}]");
+        }
+        var cb = CodebookParams[0];
+        Expect("quantize_group.0.embedding.weight", [cb.Size, cb.Dim]);
+        if (shapes.TryGetValue("multiscale_encoder.in_conv.weight", out var first) && first.Length == 4 && first[1] != InChannel)
+            throw new ArgumentException($"in_channel is {InChannel} but multiscale_encoder.in_conv.weight takes {first[1]} channels");
+        if (!LqStage) return;
+        var stages = new HashSet<string>();
+        var blocks = new HashSet<string>();
+        foreach (var key in shapes.Keys)
+        {
+            int at = key.IndexOf(".swin_blks.", StringComparison.Ordinal);
+            if (at < 0) continue;
+            var rest = key[(at + ".swin_blks.".Length)..].Split('.');
+            stages.Add(rest[0]);
+            if (rest is [var stage, "residual_group", "blocks", var block, ..] && stage == "0") blocks.Add(block);
+        }
+        if (stages.Count > 0 && stages.Count != SwinNumBlocks)
+            throw new ArgumentException($"swin_num_blocks is {SwinNumBlocks} but the weights hold {stages.Count} Swin stages");
+        if (blocks.Count > 0 && blocks.Count != SwinBlkDepth)
+            throw new ArgumentException($"swin_blk_depth is {SwinBlkDepth} but the weights hold {blocks.Count} blocks per Swin stage");
     }
 
     private static bool IsPowerOfTwo(int v) => v > 0 && (v & (v - 1)) == 0;
@@ -229,6 +286,8 @@ public sealed record VQWeightDehazeNetOptions
             if (item is IEnumerable and not string)
                 foreach (var inner in (IEnumerable)item) list.Add(AsInt(key, inner ?? throw new ArgumentException($"network option '{key}' holds a null")));
             else list.Add(AsInt(key, item ?? throw new ArgumentException($"network option '{key}' holds a null")));
+            // A pickle can repeat one list many times at the price of a memo reference: stop before that multiplies.
+            if (list.Count > MaxListNumbers) throw new ArgumentException($"network option '{key}' holds more than {MaxListNumbers} numbers");
         }
         return list.ToArray();
     }

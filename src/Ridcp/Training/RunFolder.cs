@@ -37,15 +37,16 @@ public sealed class RunFolder
         File.AppendAllText(Log, $"{DateTime.Now.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)} {line}\n");
 
     /// <summary>Saves a complete checkpoint: the model writes into a temporary folder that is then renamed.</summary>
-    public string SaveCheckpoint(long iter, long nextSample, ITrainerModel model)
+    public string SaveCheckpoint(long iter, long nextSample, ITrainerModel model, string? configFingerprint = null)
     {
         Directory.CreateDirectory(CheckpointsDir);
+        StaleTemp.Clean(CheckpointsDir);
         string final = CheckpointDir(iter);
         string tmp = Path.Combine(CheckpointsDir, $".iter_{iter:D8}.{Environment.ProcessId}.tmp");
         if (Directory.Exists(tmp)) Directory.Delete(tmp, recursive: true);
         Directory.CreateDirectory(tmp);
         model.Save(tmp);
-        var state = new CheckpointState(iter, nextSample);
+        var state = new CheckpointState(iter, nextSample, configFingerprint);
         AtomicFile.WriteAllText(Path.Combine(tmp, "state.json"), JsonSerializer.Serialize(state));
         if (Directory.Exists(final)) Directory.Delete(final, recursive: true);
         Directory.Move(tmp, final);
@@ -55,17 +56,11 @@ public sealed class RunFolder
         return final;
     }
 
-    /// <summary>The newest complete checkpoint, or null.</summary>
-    public (string Dir, CheckpointState State)? LatestCheckpoint()
-    {
-        if (!Directory.Exists(CheckpointsDir)) return null;
-        var best = Directory.GetDirectories(CheckpointsDir, "iter_*")
+    /// <summary>Checkpoint folders (iter_* with a state.json), newest first; their contents are not trusted here
+    /// (see <see cref="ResumePoint"/>).</summary>
+    public IReadOnlyList<string> CheckpointDirs() => !Directory.Exists(CheckpointsDir) ? []
+        : Directory.GetDirectories(CheckpointsDir, "iter_*")
             .Where(d => File.Exists(Path.Combine(d, "state.json")))
             .OrderByDescending(d => Path.GetFileName(d), StringComparer.Ordinal)
-            .FirstOrDefault();
-        if (best is null) return null;
-        var state = JsonSerializer.Deserialize<CheckpointState>(File.ReadAllText(Path.Combine(best, "state.json")))
-            ?? throw new InvalidDataException($"{best}/state.json is empty");
-        return (best, state);
-    }
+            .ToList();
 }

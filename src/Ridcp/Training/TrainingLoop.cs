@@ -75,7 +75,7 @@ public static class TrainingLoop
         double Rate() => itersTimed == 0 ? 0 : clock.Elapsed.TotalSeconds / itersTimed;
         void Save()
         {
-            string dir = run.SaveCheckpoint(iter, nextSample, model);
+            string dir = run.SaveCheckpoint(iter, nextSample, model, TrainOptionsLoader.Fingerprint(opt));
             lastSaved = iter;
             try { LossPlot.Write(lossLog, run.LossPlot); }
             catch (Exception e) when (e is IOException or InvalidOperationException or ArgumentException) { Log($"loss plot not written: {e.Message}"); }

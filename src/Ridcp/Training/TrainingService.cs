@@ -17,7 +17,7 @@ public static class TrainingService
     {
         bool newFolder = !Directory.Exists(req.OutDir);
         var run = new RunFolder(req.OutDir);
-        var existing = run.LatestCheckpoint();
+        var existing = run.CheckpointDirs();
         TrainOptions opt;
         string? semanticNote;
         Device device;
@@ -26,9 +26,9 @@ public static class TrainingService
         string describeData;
         try
         {
-            if (!req.Resume && existing is not null)
-                throw new ArgumentException($"{run.Root} already holds a run (checkpoint {existing.Value.State.Iter}); use --resume {req.OutDir} or another --out folder");
-            if (req.Resume && existing is null)
+            if (!req.Resume && existing.Count > 0)
+                throw new ArgumentException($"{run.Root} already holds a run ({Path.GetFileName(existing[0])}); use --resume {req.OutDir} or another --out folder");
+            if (req.Resume && existing.Count == 0)
                 throw new ArgumentException($"nothing to resume in {run.Root}: no complete checkpoint");
             string config = req.ConfigPath ?? (req.Resume ? run.Config : throw new ArgumentException("--config is required"));
             opt = TrainOptionsLoader.Load(config, req.Stage, req.DataRoot, req.Iterations);
@@ -49,21 +49,24 @@ public static class TrainingService
         using var model = built;
         bool heapReuse = Ridcp.Core.NativeHeap.KeepFreedMemory();
         long startIter = 0, startSample = 0;
-        if (existing is { } ck && req.Resume)
+        void Log(string l) { progress.Log(l); run.AppendLog(l); }
+        string fingerprint = TrainOptionsLoader.Fingerprint(opt);
+        if (req.Resume)
         {
-            model.Load(ck.Dir);
-            (startIter, startSample) = (ck.State.Iter, ck.State.NextSample);
+            // Validated before anything of the run is written: a refused resume leaves the folder as it was.
+            var (_, state) = ResumePoint.Load(run, model, TrainOptionsLoader.MaxIterations, fingerprint, progress.Log);
+            (startIter, startSample) = (state.Iter, state.NextSample);
         }
         Ridcp.Core.AtomicFile.WriteAllText(run.Config, TrainOptionsLoader.ToYaml(opt));
         using var data = MakeData(opt, trainItems, startSample);
 
-        void Log(string l) { progress.Log(l); run.AppendLog(l); }
         Log($"{(req.Resume ? "resuming" : "starting")} {opt.Stage.ToString().ToLowerInvariant()} run '{opt.Name}' in {run.Root} at iteration {startIter} of {opt.TotalIter}, device {device.type}, {get_num_threads()} torch threads");
         Log($"config {opt.SourcePath}");
         if (heapReuse) Log("native heap: freed memory kept for reuse (no per-iteration mmap/zeroing; see Core/NativeHeap)");
         Log($"data: {data.Describe()}; validation: {describeData}");
         foreach (var line in model.Describe()) Log(line);
         if (semanticNote is not null) Log(semanticNote);
+        if (opt.IgnoredKeys.Count > 0) Log($"config keys of the official format not used by this trainer: {string.Join(", ", opt.IgnoredKeys)}");
         if (startIter >= opt.TotalIter)
         {
             Log($"nothing to do: the run already reached {startIter} iterations (raise --iterations)");

@@ -35,6 +35,9 @@ public sealed record TrainOptions
     public IReadOnlyList<long> Milestones { get; init; } = [];
     public double Gamma { get; init; } = 1.0;
     public long TotalIter { get; init; } = 1000;
+    /// <summary>Keys of the official options format present in the file that this trainer knowingly does not use
+    /// (dotted paths, e.g. <c>train.ema_decay</c>); the run log lists them once.</summary>
+    public IReadOnlyList<string> IgnoredKeys { get; init; } = [];
     public LossOptions Losses { get; init; } = new();
     /// <summary>net_d_iters / net_d_init_iters: D is updated every net_d_iters iterations once past net_d_init_iters;
     /// the generator's GAN term is on only after net_d_init_iters (official optimize_parameters).</summary>

@@ -37,6 +37,7 @@ public static class TrainOptionsLoader
 
     public static TrainOptions FromTree(Dictionary<string, object?> root, TrainStage stage, string baseDir, string? dataRootOverride, string source)
     {
+        var ignoredKeys = ConfigKeys.Check(root, source);
         var datasets = Map(root, "datasets");
         var train = Map(datasets, "train");
         var val = Map(datasets, "val");
@@ -63,9 +64,15 @@ public static class TrainOptionsLoader
         };
         if (stage == TrainStage.Ridcp && semanticAsked == true)
             throw new FormatException($"{source}: network_g.use_semantic_loss is a stage-1 (vqgan) option");
+        // The network options are checked here, with the rest of the file, so that a bad one is a config error
+        // (and an absurd size is refused before any network is built).
         VQWeightDehazeNetOptions network;
-        try { network = VQWeightDehazeNetOptions.FromDictionary(arch.ToDictionary(p => p.Key, p => (object?)p.Value)); }
-        catch (ArgumentException e) { throw new FormatException($"{source}: network_g: {e.Message}", e); }
+        try
+        {
+            network = VQWeightDehazeNetOptions.FromDictionary(arch.ToDictionary(p => p.Key, p => (object?)p.Value));
+            network.Validate();
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidCastException) { throw new FormatException($"{source}: network_g: {e.Message}", e); }
         var frozen = (netG.GetValueOrDefault("frozen_module_keywords") as List<object?>)?.Select(x => x?.ToString() ?? "").ToArray()
             ?? (stage == TrainStage.Ridcp ? ["quantize", "decoder_group", "after_quant_group", "out_conv"] : []);
 
@@ -83,38 +90,39 @@ public static class TrainOptionsLoader
         {
             Name = Str(root, "name") ?? Path.GetFileNameWithoutExtension(source),
             Stage = stage,
+            IgnoredKeys = ignoredKeys,
             ManualSeed = Long(root, "manual_seed", 0),
             Data = new DataOptions
             {
                 DatarootGt = Path.GetFullPath(Path.Combine(dataRoot, gt)),
                 DatarootDepth = depth is null ? null : Path.GetFullPath(Path.Combine(dataRoot, depth)),
                 DepthPrior = Str(train, "depth_prior"),
-                GtSize = (int)Long(train, "gt_size", 256),
-                MaxSide = (int)Long(train, "max_side", 0),
+                GtSize = Int(train, "gt_size", 256),
+                MaxSide = Int(train, "max_side", 0),
                 UseResizeCrop = Bool(train, "use_resize_crop", true),
                 UseFlip = Bool(train, "use_flip", true),
                 UseRot = Bool(train, "use_rot", false),
-                BatchSize = (int)Long(train, "batch_size_per_gpu", 4),
-                Workers = (int)Long(train, "num_worker_per_gpu", 1),
-                NumVal = (int)Long(val, "num_val", 4),
+                BatchSize = Int(train, "batch_size_per_gpu", 4),
+                Workers = Int(train, "num_worker_per_gpu", 1),
+                NumVal = Int(val, "num_val", 4),
                 ValList = Rel(Str(val, "val_list")),
                 HoldoutList = Rel(Str(val, "holdout_list")),
-                ValSize = (int)Long(val, "val_size", 256),
+                ValSize = Int(val, "val_size", 256),
             },
             NetworkG = network,
             SemanticLossAsked = semanticAsked,
             FrozenModuleKeywords = frozen,
             NetworkD = new DiscriminatorOptions
             {
-                NumInCh = (int)Long(netD, "num_in_ch", stage == TrainStage.Vqgan ? 3 : 512),
-                NumFeat = (int)Long(netD, "num_feat", 64),
+                NumInCh = Int(netD, "num_in_ch", stage == TrainStage.Vqgan ? 3 : 512),
+                NumFeat = Int(netD, "num_feat", 64),
                 SkipConnection = Bool(netD, "skip_connection", true),
             },
             PretrainNetworkHq = Rel(Str(path, "pretrain_network_hq")),
             PretrainNetworkVgg = Rel(Str(path, "pretrain_network_vgg")),
             OptimG = Optim(Map(tr, "optim_g"), 1e-4),
             OptimD = Optim(Map(tr, "optim_d"), 4e-4),
-            Milestones = (sched.GetValueOrDefault("milestones") as List<object?>)?.Select(x => System.Convert.ToInt64(x, CultureInfo.InvariantCulture)).ToArray() ?? [],
+            Milestones = (sched.GetValueOrDefault("milestones") as List<object?>)?.Select((x, i) => Long(new() { ["milestones"] = x }, "milestones", 0)).ToArray() ?? [],
             Gamma = Double(sched, "gamma", 1.0),
             TotalIter = Long(tr, "total_iter", 1000),
             Losses = new LossOptions
@@ -128,18 +136,18 @@ public static class TrainOptionsLoader
                 Semantic = Double(Map(tr, "semantic_opt"), "loss_weight", 0.1),
                 LpipsVgg = Rel(Str(perc, "lpips_vgg")),
                 LpipsLin = Rel(Str(perc, "lpips_lin")),
-                PerceptualLayers = (int)Long(perc, "layers", 5),
+                PerceptualLayers = Int(perc, "layers", 5),
             },
-            NetDIters = (int)Long(tr, "net_d_iters", 1),
+            NetDIters = Int(tr, "net_d_iters", 1),
             NetDInitIters = Long(tr, "net_d_init_iters", 0),
             DeadCodes = new DeadCodeOptions { Enabled = Bool(dead, "enabled", false), Every = Long(dead, "every", 500) },
-            Threads = (int)Long(tr, "threads", 0),
+            Threads = Int(tr, "threads", 0),
             Val = new ValOptions
             {
                 ValFreq = Long(v, "val_freq", 1000),
                 SaveImg = Bool(v, "save_img", true),
-                NumImg = (int)Long(v, "num_img", 3),
-                CropBorder = (int)Long(v, "crop_border", 4),
+                NumImg = Int(v, "num_img", 3),
+                CropBorder = Int(v, "crop_border", 4),
                 TestYChannel = Bool(v, "test_y_channel", true),
                 BestMetric = Str(v, "best_metric") ?? "psnr_rgb",
             },
@@ -153,10 +161,31 @@ public static class TrainOptionsLoader
         return o;
     }
 
+    /// <summary>Upper bounds far above any real run, so that a typo such as 1e20 is refused here rather than
+    /// overflowing a time estimate or an allocation later.</summary>
+    public const long MaxIterations = 1_000_000_000;
+    const int MaxImageSide = 16384;
+
     private static void Validate(TrainOptions o, string source)
     {
         void Need(bool ok, string what) { if (!ok) throw new FormatException($"{source}: {what}"); }
-        Need(o.TotalIter > 0, "train.total_iter must be positive");
+        static bool Finite(double x) => double.IsFinite(x);
+        Need(o.TotalIter > 0 && o.TotalIter <= MaxIterations, $"train.total_iter must be 1..{MaxIterations}, got {o.TotalIter}");
+        Need(o.Data.BatchSize <= 1024 && o.Data.Workers is >= 0 and <= 256, "batch_size_per_gpu must be 1..1024 and num_worker_per_gpu 0..256");
+        Need(o.Data.GtSize <= MaxImageSide && o.Data.ValSize is >= 16 and <= MaxImageSide && o.Data.MaxSide <= 65536,
+             $"gt_size and val_size must be 16..{MaxImageSide}, max_side at most 65536");
+        Need(o.Data.NumVal <= 100_000 && o.Val.NumImg is >= 0 and <= 1000 && o.Val.CropBorder is >= 0 and <= 1024, "validation sizes (num_val, num_img, crop_border) out of range");
+        Need(o.Logger.SaveCheckpointFreq <= MaxIterations && o.Val.ValFreq <= MaxIterations && o.Logger.PrintFreq <= MaxIterations,
+             $"frequencies must be at most {MaxIterations}");
+        Need(o.NetDIters <= 1000 && o.NetDInitIters is >= 0 and <= MaxIterations, "net_d_iters must be 1..1000 and net_d_init_iters 0..total");
+        foreach (var (name, opt) in new[] { ("optim_g", o.OptimG), ("optim_d", o.OptimD) })
+            Need(Finite(opt.Lr) && opt.Lr <= 1 && opt.Beta1 is >= 0 and < 1 && opt.Beta2 is >= 0 and < 1 && Finite(opt.WeightDecay) && opt.WeightDecay >= 0,
+                 $"train.{name}: lr must be in (0, 1], betas in [0, 1), weight_decay finite and >= 0");
+        Need(Finite(o.Gamma) && o.Gamma > 0 && o.Milestones.All(m => m is >= 0 and <= MaxIterations), "scheduler: gamma must be a positive number and milestones 0..total");
+        var l = o.Losses;
+        Need(new[] { l.Pixel, l.Perceptual, l.Gan, l.Codebook }.All(w => Finite(w) && w >= 0), "loss weights must be finite numbers >= 0");
+        Need(o.NetworkD.NumInCh is >= 1 and <= 4096 && o.NetworkD.NumFeat is >= 1 and <= 4096, "network_d: num_in_ch and num_feat must be 1..4096");
+        Need(o.DeadCodes.Every > 0 && o.Threads is >= 0 and <= 1024, "dead_code_reinit.every must be positive and threads 0..1024");
         Need(o.Data.BatchSize > 0, "batch_size_per_gpu must be positive");
         Need(o.Data.GtSize >= 16, "gt_size must be at least 16");
         Need(o.NetDIters >= 1, "net_d_iters must be >= 1");
@@ -175,8 +204,8 @@ public static class TrainOptionsLoader
         return new OptimOptions
         {
             Lr = Double(m, "lr", lr),
-            Beta1 = betas is { Count: 2 } ? System.Convert.ToDouble(betas[0], CultureInfo.InvariantCulture) : 0.9,
-            Beta2 = betas is { Count: 2 } ? System.Convert.ToDouble(betas[1], CultureInfo.InvariantCulture) : 0.99,
+            Beta1 = betas is { Count: 2 } ? Double(new() { ["betas"] = betas[0] }, "betas", 0.9) : 0.9,
+            Beta2 = betas is { Count: 2 } ? Double(new() { ["betas"] = betas[1] }, "betas", 0.99) : 0.99,
             WeightDecay = Double(m, "weight_decay", 0),
         };
     }
@@ -184,18 +213,25 @@ public static class TrainOptionsLoader
     private static Dictionary<string, object?> Map(Dictionary<string, object?> m, string key) =>
         m.GetValueOrDefault(key) as Dictionary<string, object?> ?? new();
     private static string? Str(Dictionary<string, object?> m, string key) => m.GetValueOrDefault(key)?.ToString();
+    /// <summary>An integer value. A whole double (YAML's 5e3) is accepted within ±2^53, where it is exact; int
+    /// options go through <see cref="Int"/>, so nothing wraps around when narrowed.</summary>
     private static long Long(Dictionary<string, object?> m, string key, long dflt) => m.GetValueOrDefault(key) switch
     {
         null => dflt,
         long l => l,
-        double d when d == Math.Floor(d) => (long)d,
-        var x => throw new FormatException($"{key} must be an integer, got {x}"),
+        double d when d == Math.Floor(d) && Math.Abs(d) <= 9007199254740992.0 => (long)d,
+        var x => throw new FormatException($"{key} must be an integer (at most 2^53), got {x}"),
     };
+    private static int Int(Dictionary<string, object?> m, string key, int dflt)
+    {
+        long v = Long(m, key, dflt);
+        return v is >= int.MinValue and <= int.MaxValue ? (int)v : throw new FormatException($"{key} is out of range: {v}");
+    }
     private static double Double(Dictionary<string, object?> m, string key, double dflt) => m.GetValueOrDefault(key) switch
     {
         null => dflt,
         long l => l,
-        double d => d,
+        double d when double.IsFinite(d) => d,
         var x => throw new FormatException($"{key} must be a number, got {x}"),
     };
     private static bool Bool(Dictionary<string, object?> m, string key, bool dflt) => m.GetValueOrDefault(key) switch
@@ -204,6 +240,20 @@ public static class TrainOptionsLoader
         bool b => b,
         var x => throw new FormatException($"{key} must be true or false, got {x}"),
     };
+
+    /// <summary>What a checkpoint remembers of the options that wrote it (SHA-256 of the resolved YAML): everything
+    /// but total_iter (--iterations may extend a run) and the file locations (data, weights and the config may move).</summary>
+    public static string Fingerprint(TrainOptions o)
+    {
+        var what = o with
+        {
+            SourcePath = "", TotalIter = 1, IgnoredKeys = [],
+            Data = o.Data with { DatarootGt = "", DatarootDepth = null, ValList = null, HoldoutList = null },
+            PretrainNetworkHq = null, PretrainNetworkVgg = null,
+            Losses = o.Losses with { LpipsVgg = null, LpipsLin = null },
+        };
+        return Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(ToYaml(what))))[..16];
+    }
 
     /// <summary>The resolved options as YAML (what the run actually uses; absolute paths), for RUN_DIR/config.yml.</summary>
     public static string ToYaml(TrainOptions o)
