@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Fuzzes one of the hand-written parsers with AFL++ through SharpFuzz (docs/fuzzing.md).
 #   fuzz/run.sh TARGET [MINUTES]      TARGET: checkpoint | png | npy | yaml   (default 30 minutes)
-#   fuzz/run.sh replay TARGET FILE    runs one input through the uninstrumented target (to turn a finding into a test)
+#   fuzz/run.sh replay TARGET PATH    runs one input, or every file of a folder (e.g. a crashes folder after a fix),
+#                                     through the uninstrumented target; exit 1 if any still fails
 # Needs: the .NET SDK and Debian's afl++ (`apt-get install afl++`). Everything it builds or finds goes to fuzz/out/
 # (ignored by git). On a shared machine run it under `nice -n 19`.
 set -euo pipefail

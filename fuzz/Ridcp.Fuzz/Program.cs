@@ -26,7 +26,7 @@ public static class Program
             "yaml" => Yaml,
             _ => throw new ArgumentException($"unknown target {args[0]}"),
         };
-        if (args.Length > 1) { Guarded(target, File.ReadAllBytes(args[1])); return 0; }   // replay one file
+        if (args.Length > 1) return Replay(target, args[1]);
         Fuzzer.OutOfProcess.Run(stream =>
         {
             using var ms = new MemoryStream();
@@ -34,6 +34,23 @@ public static class Program
             Guarded(target, ms.ToArray());
         });
         return 0;
+    }
+
+    /// <summary>Replays one file, or every file of a folder (a findings folder after a fix): prints each input that
+    /// still fails and the count; exit code 1 if any does.</summary>
+    static int Replay(Action<byte[]> target, string path)
+    {
+        string[] files = Directory.Exists(path)
+            ? Directory.GetFiles(path).Where(f => Path.GetFileName(f) != "README.txt").Order().ToArray()
+            : [path];
+        int failed = 0;
+        foreach (string file in files)
+        {
+            try { Guarded(target, File.ReadAllBytes(file)); }
+            catch (Exception e) { failed++; Console.WriteLine($"{Path.GetFileName(file)}: {e.GetType().Name}: {e.Message}"); }
+        }
+        Console.WriteLine($"replayed {files.Length} input(s): {files.Length - failed} handled, {failed} failing");
+        return failed == 0 ? 0 : 1;
     }
 
     static void Guarded(Action<byte[]> target, byte[] input)
