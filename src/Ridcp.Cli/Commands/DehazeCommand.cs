@@ -190,14 +190,15 @@ public static class DehazeCommand
 
     /// <summary>A folder: on a terminal one bar over the images (advancing with the tiles of each) with the time
     /// left; redirected a line per image.</summary>
-    internal static int RunFolder(ParseResult parse, Runner run, IReadOnlyList<DehazeItem> items, bool verbose, Func<string> detail)
+    internal static int RunFolder(ParseResult parse, Runner run, IReadOnlyList<DehazeItem> items, bool verbose, Func<string> detail, (string Doing, string Done)? verb = null)
     {
         var stdout = parse.InvocationConfiguration.Output;
         int jpegs = DehazePlan.JpegReencodes(items);
         if (jpegs > 0)
             stdout.WriteLine($"note: {jpegs} output(s) are JPEG like their inputs, encoded again at quality 95 (lossy); dehaze a single file to choose .png");
         var clock = Stopwatch.StartNew();
-        var results = ProgressDisplay.Run(parse, "dehazing", items.Count, step =>
+        var (doing, doneWord) = verb ?? ("dehazing", "dehazed");
+        var results = ProgressDisplay.Run(parse, doing, items.Count, step =>
         {
             int done = 0;
             return run(items, r =>
@@ -208,7 +209,7 @@ public static class DehazeCommand
             }, (fraction, _) => step(done + fraction, null));
         });
         var failed = results.Where(r => !r.Ok).ToList();
-        stdout.WriteLine($"{results.Count - failed.Count} of {results.Count} images dehazed in {Seconds(clock.Elapsed)}");
+        stdout.WriteLine($"{results.Count - failed.Count} of {results.Count} images {doneWord} in {Seconds(clock.Elapsed)}");
         if (failed.Count == 0) return ExitCodes.Ok;
         parse.InvocationConfiguration.Error.WriteLine(
             $"error: {failed.Count} of {results.Count} images failed: {string.Join(", ", failed.Select(f => Path.GetFileName(f.Item.Input)))}");

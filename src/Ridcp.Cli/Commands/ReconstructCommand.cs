@@ -8,13 +8,11 @@ namespace Ridcp.Cli.Commands;
 /// cannot produce either.</summary>
 public static class ReconstructCommand
 {
-    public const string BundledVqgan = "models/ridcp-small/vqgan.pth";
-
     public static Command Create()
     {
         var input = new Argument<string>("INPUT") { Description = "An image or a folder of images (clear photos)" };
         var output = new Option<string>("--output", "-o") { Description = "Output image, or a folder when INPUT is a folder", Required = true };
-        var weights = new Option<string?>("--weights") { Description = $"Stage-1 (HQ VQGAN) checkpoint; default: the bundled {BundledVqgan}" };
+        var weights = new Option<string?>("--weights") { Description = $"Stage-1 (HQ VQGAN) checkpoint; default: the bundled {BundledModel.FolderRelativePath}/{BundledModel.VqganFileName}" };
         var device = CommonOptions.Device();
         var verbose = CommonOptions.Verbose();
         var cmd = new Command("reconstruct", "Run clear photos through a stage-1 VQGAN (what the codebook priors can represent)");
@@ -27,7 +25,7 @@ public static class ReconstructCommand
             Dehazer net;
             try
             {
-                string path = parse.GetValue(weights) ?? Path.Combine(Path.GetDirectoryName(BundledModel.Resolve())!, "vqgan.pth");
+                string path = parse.GetValue(weights) ?? BundledModel.ResolveVqgan();
                 items = DehazePlan.Make(parse.GetValue(input)!, parse.GetValue(output)!);
                 net = Dehazer.Load(new DehazerOptions { WeightsPath = path, Stage1Reconstruction = true, Device = parse.GetValue(device) ?? "cpu" });
             }
@@ -36,7 +34,7 @@ public static class ReconstructCommand
             {
                 DehazeCommand.Runner run = (its, done, _) => DehazeRun.Run(its, net.Dehaze, done, 8);
                 if (!DehazePlan.IsFolder(parse.GetValue(input)!)) return DehazeCommand.RunOne(parse, run, items[0], v, () => "");
-                return DehazeCommand.RunFolder(parse, run, items, v, () => "");
+                return DehazeCommand.RunFolder(parse, run, items, v, () => "", ("reconstructing", "reconstructed"));
             }
         });
         return cmd;

@@ -28,13 +28,22 @@ public static class BundledModel
         ?? throw new FileNotFoundException(
             $"no --weights given and the bundled model '{RelativePath}' was not found next to the program or in a folder above it; pass --weights FILE (e.g. the official pretrained_RIDCP.pth)");
 
+    /// <summary>The stage-1 VQGAN the bundled dehazer was trained from (`ridcp reconstruct`'s default).</summary>
+    public const string VqganFileName = "vqgan.pth";
+
     /// <summary>The CHM weight beside the bundled checkpoint (its clear statistics p1 sit beside it in turn,
     /// <see cref="Matching.ChmWeight.ClearStatisticsPath"/>).</summary>
-    public static string ResolveChmWeight(string? startDir = null)
+    public static string ResolveChmWeight(string? startDir = null) => Beside(ChmWeightFileName, "--chm-weight", startDir);
+
+    /// <summary>The bundled stage-1 VQGAN.</summary>
+    public static string ResolveVqgan(string? startDir = null) => Beside(VqganFileName, "--weights", startDir);
+
+    /// <summary>A file of the bundled model's folder, or one error line naming the option to pass instead.</summary>
+    static string Beside(string fileName, string option, string? startDir)
     {
-        string path = Path.Combine(Path.GetDirectoryName(Resolve(startDir))!, ChmWeightFileName);
+        string path = Path.Combine(Path.GetDirectoryName(Resolve(startDir))!, fileName);
         return File.Exists(path) ? path
-            : throw new FileNotFoundException($"the bundled model has no CHM weight ('{ChmWeightRelativePath}'); pass --chm-weight FILE", path);
+            : throw new FileNotFoundException($"the bundled model has no '{FolderRelativePath}/{fileName}'; pass {option} FILE", path);
     }
 
     /// <summary>Fills in the bundled files where <paramref name="options"/> names none: the weights when

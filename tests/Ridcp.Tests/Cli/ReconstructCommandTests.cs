@@ -30,6 +30,20 @@ public sealed class ReconstructCommandTests : IDisposable
     }
 
     [Fact]
+    public void A_folder_is_reconstructed_image_by_image_and_summarised_as_reconstructed()
+    {
+        string input = Directory.CreateDirectory(temp.File("clear")).FullName;
+        File.Copy(SmallPhoto(), Path.Combine(input, "a.png"));
+        File.Copy(SmallPhoto(), Path.Combine(input, "b.png"));
+        string output = temp.File("recon");
+        var r = CliRun.Invoke("reconstruct", input, "-o", output);
+        Assert.True(r.ExitCode == ExitCodes.Ok, r.Err);
+        Assert.True(File.Exists(Path.Combine(output, "a.png")) && File.Exists(Path.Combine(output, "b.png")));
+        Assert.Contains("2 of 2 images reconstructed", r.Out);
+        Assert.DoesNotContain("dehazed", r.Out);
+    }
+
+    [Fact]
     public void A_dehazer_checkpoint_is_refused_with_one_line()
     {
         var r = CliRun.Invoke("reconstruct", SmallPhoto(), "-o", temp.File("x.png"), "--weights", BundledFile("ridcp.pth"));
