@@ -105,16 +105,16 @@ public static class ChmCommand
             foreach (var (a, kl) in result.Curve) o.WriteLine($"{a.ToString("0.####", Inv)} {kl.ToString("G8", Inv)}");
             o.WriteLine($"# KL at alpha 0: {result.KlAtZero.ToString("G6", Inv)}; minimum {result.Kl.ToString("G6", Inv)} on the plateau {result.PlateauLow.ToString("0.##", Inv)} .. {result.PlateauHigh.ToString("0.##", Inv)}");
             o.WriteLine($"# exact sweep over all {exact.Switches} switching points: minimum {exact.Kl.ToString("G6", Inv)} on {exact.Low.ToString("0.####", Inv)} .. {exact.High.ToString("0.####", Inv)}");
-            double chosen = result.Alpha;
+            var (chosen, low, high) = (result.Alpha, result.PlateauLow, result.PlateauHigh);
             if (exact.Kl < result.Kl - 1e-12 * Math.Abs(result.Kl))
             {
-                chosen = exact.Alpha;
+                (chosen, low, high) = (exact.Alpha, exact.Low, exact.High);
                 o.WriteLine($"# the grid and golden-section search missed that narrower plateau; using the sweep's {chosen.ToString("0.####", Inv)}");
             }
             if (parse.GetValue(plots) is string dir)
             {
                 string klPlot = Path.Combine(dir, "chm_kl_curve.png"), histPlot = Path.Combine(dir, "chm_histograms.png");
-                CliErrors.Writing(() => ChmPlots.WriteKlCurve(klPlot, result));
+                CliErrors.Writing(() => ChmPlots.WriteKlCurve(klPlot, result, (chosen, low, high)));
                 double[] atZero = CodeStatistics.ToFrequencies(cache.Counts(Math.Clamp(0, options.Min, options.Max)));
                 CliErrors.Writing(() => ChmPlots.WriteHistograms(histPlot, p1, atZero, CodeStatistics.ToFrequencies(cache.Counts(chosen)), chosen));
                 o.WriteLine($"# plots: {klPlot}, {histPlot}");

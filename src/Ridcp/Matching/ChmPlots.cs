@@ -13,8 +13,12 @@ public static class ChmPlots
     const int CurveHeight = 500;
     const int PanelHeight = 300;
 
-    public static void WriteKlCurve(string path, AlphaSearchResult result)
+    /// <summary>The curve of the search, and the α recommended with its plateau: the search's own unless
+    /// <paramref name="recommended"/> is given (the exact sweep's, when it found a lower minimum: the figure must show
+    /// the value the command prints).</summary>
+    public static void WriteKlCurve(string path, AlphaSearchResult result, (double Alpha, double Low, double High)? recommended = null)
     {
+        var (alpha, plateauLow, plateauHigh) = recommended ?? (result.Alpha, result.PlateauLow, result.PlateauHigh);
         var plot = new Plot();
         FigureFont.Apply(plot);
         var xs = result.Curve.Select(c => c.Alpha).ToArray();
@@ -22,8 +26,8 @@ public static class ChmPlots
         var line = plot.Add.Scatter(xs, ys);
         line.MarkerSize = 3;
         line.LegendText = "KL(p1 || p_hazy(α))";
-        var chosen = plot.Add.VerticalLine(result.Alpha);
-        chosen.LegendText = $"α̂ = {result.Alpha:0.##} (plateau {result.PlateauLow:0.##} … {result.PlateauHigh:0.##})";
+        var chosen = plot.Add.VerticalLine(alpha);
+        chosen.LegendText = $"α̂ = {alpha:0.####} (plateau {plateauLow:0.####} … {plateauHigh:0.####})";
         chosen.LinePattern = LinePattern.Dashed;
         plot.Title("CHM: KL divergence to the clear images' code frequencies");
         plot.XLabel("α");
