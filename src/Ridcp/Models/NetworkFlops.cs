@@ -1,3 +1,5 @@
+using Ridcp.Bricks;
+
 namespace Ridcp.Models;
 
 /// <summary>Arithmetic of one <see cref="VQWeightDehazeNet.EncodeAndDecode"/> pass, counted layer by layer from the
@@ -31,10 +33,12 @@ public static class NetworkFlops
         long c = ch[res], tokens = h * w;
         if (o.LqStage)
         {
+            // Keys each query attends to: a Swin window (window² tokens) or a neighbourhood (k², whatever the dilation).
             long window = Math.Min(o.SwinWindowSize, Math.Min(h, w));
-            double perLayerToken = 2.0 * c * 3 * c + 2 * 2.0 * window * window * c + 2.0 * c * c + 2 * 2.0 * c * 4 * c;
-            double swin = o.SwinNumBlocks * (o.SwinBlkDepth * perLayerToken * tokens + Conv(c, c, 3, h, w));
-            parts.Add(("Swin layers", swin));
+            long keys = o.EncoderAttention == EncoderAttention.Swin ? window * window : (long)o.NatKernelSize * o.NatKernelSize;
+            double perLayerToken = 2.0 * c * 3 * c + 2 * 2.0 * keys * c + 2.0 * c * c + 2 * 2.0 * c * 4 * c;
+            double layers = o.SwinNumBlocks * (o.SwinBlkDepth * perLayerToken * tokens + Conv(c, c, 3, h, w));
+            parts.Add((o.EncoderAttention == EncoderAttention.Swin ? "Swin layers" : "neighborhood-attention layers", layers));
         }
         var cb = o.CodebookParams[0];
         parts.Add(("quantiser (1x1 conv, code distances, conv after)",

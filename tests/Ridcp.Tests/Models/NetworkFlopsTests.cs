@@ -26,4 +26,18 @@ public class NetworkFlopsTests
         double Warp(long ch, long side) => 2.0 * 9 * side * side * (2 * ch * ch + ch * 108 + ch * ch);
         Assert.Equal(Warp(o.ChannelQueryDict[128], 32) + Warp(c, 64), parts["warp blocks (offset convs, deformable convs)"], 1e-6);
     }
+
+    [Fact]
+    public void Neighborhood_attention_layers_count_k_squared_keys_per_query_where_swin_counts_its_window()
+    {
+        // Only the two attention products (q k^T and attn v: 2 x 2 FLOP x keys x C per token) depend on the keys.
+        var swin = VQWeightDehazeNetOptions.OfficialLq;
+        var nat = swin with { EncoderAttention = Ridcp.Bricks.EncoderAttention.Dinat, NatKernelSize = 7 };
+        long side = 448 / 4, tokens = side * side, c = swin.ChannelQueryDict[swin.GtResolution / 4];
+        int layers = swin.SwinNumBlocks * swin.SwinBlkDepth;
+        double swinPart = NetworkFlops.Count(swin, 448, 448).Single(p => p.Part == "Swin layers").Flop;
+        double natPart = NetworkFlops.Count(nat, 448, 448).Single(p => p.Part == "neighborhood-attention layers").Flop;
+        Assert.Equal(layers * tokens * 4.0 * c * (8 * 8 - 7 * 7), swinPart - natPart, 1e-6);
+        Assert.Equal(NetworkFlops.Total(swin, 448, 448) - swinPart, NetworkFlops.Total(nat, 448, 448) - natPart, 1e-6);
+    }
 }
