@@ -12,7 +12,7 @@ namespace Ridcp.Tests.Serve;
 /// weight; <see cref="Client"/> talks to it over real HTTP. The tests' scaffolding for the web app.</summary>
 sealed class ServedApp : IAsyncDisposable
 {
-    readonly TempFolder folder = new();
+    readonly TempFolder folder;
     readonly WebApplication app;
 
     public HttpClient Client { get; }
