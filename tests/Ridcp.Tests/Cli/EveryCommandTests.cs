@@ -48,6 +48,16 @@ public class EveryCommandTests : IDisposable
     }
 
     [Fact]
+    public void Bench_attention_prints_a_row_per_block_and_the_fused_kernel_bound()
+    {
+        var r = CliRun.AsMain("bench", "attention", "--size", "16", "--dim", "16", "--heads", "2", "--window", "4", "--kernel", "3", "--dilation", "2", "--runs", "1");
+        AssertOk(r);
+        Assert.Contains("latent 16x16x16, 2 heads, 1 runs (best shown)", r.Out);
+        Assert.Matches(@"(?m)^block\s+best s\s+x swin\s+GMAC\s+GMAC/s", r.Out);
+        Assert.Matches(@"NA core vs its dense-GEMM bound: [0-9.]+x slower", r.Out);
+    }
+
+    [Fact]
     public void Chm_bench_prints_the_alpha_it_found()
     {
         var r = CliRun.AsMain("chm", "bench", "--images", "2", "--height", "4", "--width", "4", "--codes", "16", "--dim", "8");
