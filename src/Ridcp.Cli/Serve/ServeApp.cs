@@ -93,7 +93,7 @@ public static class ServeApp
             {
                 // Only the network's encoder output is cached; the dark channel prior needs the pixels.
                 if (method == "dcp") return Error(StatusCodes.Status400BadRequest, "image_id works with method=ridcp; send the image itself for dcp");
-                if (!IsImageId(imageId)) return Error(StatusCodes.Status400BadRequest, $"image_id must be the {ImageIdHeader} of an earlier result (32 hex digits), got '{imageId}'");
+                if (!IsImageId(imageId)) return Error(StatusCodes.Status400BadRequest, $"image_id must be the {ImageIdHeader} of an earlier result (32 hex digits)");
                 result = await queue.RunAsync(() => service.WithCachedImage(imageId, alpha), http.RequestAborted);
                 if (result is null) return Error(StatusCodes.Status404NotFound, $"image {imageId} is no longer cached: send the image again");
             }
