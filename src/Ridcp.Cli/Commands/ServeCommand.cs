@@ -3,6 +3,7 @@ using System.Globalization;
 using Microsoft.Extensions.Hosting;
 using Ridcp.Cli.Serve;
 using Ridcp.Inference;
+using Ridcp.Inference.Tiling;
 
 namespace Ridcp.Cli.Commands;
 
@@ -31,11 +32,13 @@ public static class ServeCommand
         { Description = "Requests that may wait while one runs; more get 503", DefaultValueFactory = _ => defaults.WaitingSlots };
         var cache = new Option<int>("--cache")
         { Description = "Uploaded images whose encoder output is kept for the α slider", DefaultValueFactory = _ => defaults.CachedImages };
+        var cacheMemory = new Option<string?>("--cache-memory")
+        { Description = $"Memory the cached encoder outputs may hold, such as 600M or 2G (least recently used dropped first; default: {ServeOptions.DefaultCacheShareOfBudget * 100:0}% of the memory budget, which is {MemoryBudget.DefaultShareOfAvailable * 100:0}% of the available memory)" };
         var device = CommonOptions.Device();
         var verbose = CommonOptions.Verbose();
 
         var cmd = new Command("serve", "Local web app: dehaze photos in the browser, move the CHM α slider, compare with DCP");
-        foreach (var o in new Option[] { host, port, weights, chm, alpha, maxSize, maxPixels, maxUpload, queue, cache, device, verbose }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { host, port, weights, chm, alpha, maxSize, maxPixels, maxUpload, queue, cache, cacheMemory, device, verbose }) cmd.Options.Add(o);
         cmd.SetAction(parse => CliErrors.Run(parse, parse.GetValue(verbose), () =>
         {
             var stdout = parse.InvocationConfiguration.Output;
@@ -47,6 +50,7 @@ public static class ServeCommand
                 MaxUploadBytes = (long)parse.GetValue(maxUpload) << 20,
                 WaitingSlots = parse.GetValue(queue),
                 CachedImages = parse.GetValue(cache),
+                CacheMemoryBytes = parse.GetValue(cacheMemory) is string size ? MemoryBudget.Parse(size) : null,
             };
             serve.Validate();
             var options = new DehazerOptions
@@ -59,11 +63,13 @@ public static class ServeCommand
             };
             options = BundledModel.Complete(options, needsChm: true);
             options.Validate();
-            using var service = new DehazeService(Dehazer.Load(options), options.ChmWeightPath is not null, serve.MaxPixels, serve.CachedImages);
+            var dehazer = Dehazer.Load(options);
+            using var service = new DehazeService(dehazer, options.ChmWeightPath is not null, serve.MaxPixels, serve.CachedImages, serve.CacheBudgetBytes(dehazer.MemoryBudgetBytes));
             using var work = new WorkQueue(serve.WaitingSlots);
             using var app = ServeApp.Build(serve, service, work);
             app.Start();
             stdout.WriteLine($"model: {options.WeightsPath}{(options.ChmWeightPath is null ? " (no CHM weight: plain matching)" : $", CHM weight {options.ChmWeightPath}")}");
+            stdout.WriteLine($"encoder-output cache: {serve.CachedImages} images, {MemoryBudget.Describe(service.CacheBudgetBytes)}");
             foreach (var url in app.Urls) stdout.WriteLine($"serving on {url} (Ctrl+C stops)");
             app.WaitForShutdown();
             return ExitCodes.Ok;

@@ -10,7 +10,10 @@ using Ridcp.Imaging;
 namespace Ridcp.Cli.Serve;
 
 /// <summary>The web app of `ridcp serve` (ASP.NET Core minimal APIs): the page, POST /api/dehaze, GET /health.
-/// Every refusal is JSON {"error": "..."}: 400 bad request or not an image, 413 too many bytes or pixels, 503 queue full.</summary>
+/// POST /api/dehaze takes the photo in the multipart field 'image', or instead 'image_id' (the X-Ridcp-Image-Id of an
+/// earlier result) to re-match a cached upload at another alpha without sending it again.
+/// Every refusal is JSON {"error": "..."}: 400 bad request or not an image, 404 image_id no longer cached, 413 too
+/// many bytes or pixels, 503 queue full.</summary>
 public static class ServeApp
 {
     /// <summary>Multipart framing around the image: boundaries, headers and the other small fields.</summary>
@@ -42,6 +45,7 @@ public static class ServeApp
             default_alpha = service.HasChmWeight ? service.DefaultAlpha : (float?)null,
             queue = new { in_use = queue.InUse, capacity = queue.Capacity },
             cached_images = service.CachedImages,
+            cache_bytes = new { in_use = service.CachedBytes, budget = service.CacheBudgetBytes },
             max_upload_bytes = options.MaxUploadBytes,
             max_pixels = options.MaxPixels,
         }));
@@ -57,7 +61,7 @@ public static class ServeApp
         // The place in the queue is taken before the upload is read: a full queue costs no memory.
         using var place = queue.TryReserve();
         if (place is null) return Error(StatusCodes.Status503ServiceUnavailable, "busy: the work queue is full, try again shortly");
-        if (!request.HasFormContentType) return Error(StatusCodes.Status400BadRequest, "expected multipart/form-data with an 'image' field");
+        if (!request.HasFormContentType) return Error(StatusCodes.Status400BadRequest, "expected multipart/form-data with an 'image' (or 'image_id') field");
 
         IFormCollection form;
         try { form = await request.ReadFormAsync(http.RequestAborted); }
@@ -66,8 +70,11 @@ public static class ServeApp
         { return Error(StatusCodes.Status400BadRequest, "malformed upload: " + e.Message); }
 
         var file = form.Files["image"];
-        if (file is null || file.Length == 0) return Error(StatusCodes.Status400BadRequest, "no image: send the photo in the multipart field 'image'");
-        if (file.Length > options.MaxUploadBytes) return TooLarge(options);
+        string? imageId = form["image_id"].FirstOrDefault() is { Length: > 0 } id ? id : null;
+        if (file is not null && imageId is not null) return Error(StatusCodes.Status400BadRequest, "send either the field 'image' or 'image_id', not both");
+        if (imageId is null && (file is null || file.Length == 0))
+            return Error(StatusCodes.Status400BadRequest, "no image: send the photo in the multipart field 'image' (or 'image_id' of one sent before)");
+        if (file is not null && file.Length > options.MaxUploadBytes) return TooLarge(options);
         string method = form["method"].FirstOrDefault() ?? "ridcp";
         if (method is not ("ridcp" or "dcp")) return Error(StatusCodes.Status400BadRequest, $"method must be ridcp or dcp, got '{method}'");
         float? alpha = null;
@@ -79,16 +86,27 @@ public static class ServeApp
             alpha = a;
         }
 
-        byte[] upload;
-        using (var buffer = new MemoryStream((int)file.Length))
-        {
-            await file.CopyToAsync(buffer, http.RequestAborted);
-            upload = buffer.ToArray();
-        }
-        DehazeResult result;
+        DehazeResult? result;
         try
         {
-            result = await queue.RunAsync(() => method == "dcp" ? service.WithDarkChannelPrior(upload) : service.WithNetwork(upload, alpha), http.RequestAborted);
+            if (imageId is not null)
+            {
+                // Only the network's encoder output is cached; the dark channel prior needs the pixels.
+                if (method == "dcp") return Error(StatusCodes.Status400BadRequest, "image_id works with method=ridcp; send the image itself for dcp");
+                if (!IsImageId(imageId)) return Error(StatusCodes.Status400BadRequest, $"image_id must be the {ImageIdHeader} of an earlier result (32 hex digits)");
+                result = await queue.RunAsync(() => service.WithCachedImage(imageId, alpha), http.RequestAborted);
+                if (result is null) return Error(StatusCodes.Status404NotFound, $"image {imageId} is no longer cached: send the image again");
+            }
+            else
+            {
+                byte[] upload;
+                using (var buffer = new MemoryStream((int)file!.Length))
+                {
+                    await file.CopyToAsync(buffer, http.RequestAborted);
+                    upload = buffer.ToArray();
+                }
+                result = await queue.RunAsync(() => method == "dcp" ? service.WithDarkChannelPrior(upload) : service.WithNetwork(upload, alpha), http.RequestAborted);
+            }
         }
         catch (UploadTooLargeException e) { return Error(StatusCodes.Status413PayloadTooLarge, e.Message); }
         catch (Exception e) when (e is InvalidDataException or FormatException or ArgumentException)
@@ -100,6 +118,9 @@ public static class ServeApp
         if (result.Alpha is float used) headers[AlphaHeader] = used.ToString(CultureInfo.InvariantCulture);
         return Results.File(result.Png, "image/png");
     }
+
+    /// <summary>The form of <see cref="DehazeService.ImageId"/>: 32 lower-case hex digits.</summary>
+    static bool IsImageId(string text) => text.Length == 32 && text.All(char.IsAsciiHexDigitLower);
 
     /// <summary>Far beyond any useful CHM alpha (the official one is -21.25); keeps exp(α·w) finite.</summary>
     const float MaxAbsAlpha = 1000f;

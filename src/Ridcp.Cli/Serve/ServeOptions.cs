@@ -16,6 +16,16 @@ public sealed record ServeOptions
     public int WaitingSlots { get; init; } = 4;
     /// <summary>Uploaded images whose encoder output is kept for the α slider (oldest dropped first).</summary>
     public int CachedImages { get; init; } = 4;
+    /// <summary>Native memory the cached encoder outputs may hold (least recently used dropped first); null =
+    /// <see cref="DefaultCacheShareOfBudget"/> of the process's memory budget.</summary>
+    public long? CacheMemoryBytes { get; init; }
+
+    /// <summary>A quarter of the memory budget (itself half the available memory by default): the rest stays for
+    /// the one request that runs, whose activations are several times its image's encoder output.</summary>
+    public const double DefaultCacheShareOfBudget = 0.25;
+
+    /// <summary>The cache's byte budget given the process's memory budget (<see cref="Inference.Dehazer.MemoryBudgetBytes"/>).</summary>
+    public long CacheBudgetBytes(long memoryBudgetBytes) => CacheMemoryBytes ?? (long)(memoryBudgetBytes * DefaultCacheShareOfBudget);
 
     public void Validate()
     {
@@ -24,5 +34,6 @@ public sealed record ServeOptions
         if (MaxPixels <= 0) throw new ArgumentException("--max-pixels must be positive");
         if (WaitingSlots < 0) throw new ArgumentException($"--queue must be 0 or more, got {WaitingSlots}");
         if (CachedImages < 1) throw new ArgumentException($"--cache must be 1 or more, got {CachedImages}");
+        if (CacheMemoryBytes <= 0) throw new ArgumentException($"--cache-memory must be positive, got {CacheMemoryBytes}");
     }
 }

@@ -190,6 +190,7 @@ public sealed class Dehazer : IDisposable
     /// <summary>Matching with <paramref name="alpha"/> and the decoders on an encoded image; clamped to [0,1].</summary>
     public RgbImage Decode(EncodedImage encoded, float alpha)
     {
+        CheckAlpha(alpha, maxChmWeight);
         using var scope = NewDisposeScope();
         using var _ = no_grad();
         var y = net.DecodeLatent(encoded.EncFeats, encoded.FeatToQuant, alpha)

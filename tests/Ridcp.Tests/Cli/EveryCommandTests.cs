@@ -1,3 +1,4 @@
+using Ridcp.Checkpoints;
 using Ridcp.Cli;
 using Ridcp.Imaging;
 using Ridcp.Matching;
@@ -7,8 +8,8 @@ using Xunit;
 namespace Ridcp.Tests.Cli;
 
 /// <summary>Commands and options no other test ran end to end through the CLI: the benchmarks (at toy sizes: they
-/// must run and print their figures, the figures themselves are not asserted), `chm weight --signed`, a successful
-/// `train` with --data and --iterations, and synthesize options.</summary>
+/// must run and print their figures, the figures themselves are not asserted), `chm weight --signed`, successful
+/// `train` runs with --data, --iterations and --hq-weights, and synthesize options.</summary>
 public class EveryCommandTests : IDisposable
 {
     readonly TempFolder tmp = new();
@@ -47,6 +48,16 @@ public class EveryCommandTests : IDisposable
     }
 
     [Fact]
+    public void Bench_attention_prints_a_row_per_block_and_the_fused_kernel_bound()
+    {
+        var r = CliRun.AsMain("bench", "attention", "--size", "16", "--dim", "16", "--heads", "2", "--window", "4", "--kernel", "3", "--dilation", "2", "--runs", "1");
+        AssertOk(r);
+        Assert.Contains("latent 16x16x16, 2 heads, 1 runs (best shown)", r.Out);
+        Assert.Matches(@"(?m)^block\s+best s\s+x swin\s+GMAC\s+GMAC/s", r.Out);
+        Assert.Matches(@"NA core vs its dense-GEMM bound: [0-9.]+x slower", r.Out);
+    }
+
+    [Fact]
     public void Chm_bench_prints_the_alpha_it_found()
     {
         var r = CliRun.AsMain("chm", "bench", "--images", "2", "--height", "4", "--width", "4", "--codes", "16", "--dim", "8");
@@ -80,6 +91,47 @@ public class EveryCommandTests : IDisposable
         Assert.Contains("finished at iteration 2", r.Out);
         Assert.True(File.Exists(tmp.File("run", "net_g_latest.pth")));
         Assert.Equal(3, File.ReadAllLines(tmp.File("run", "losses.csv")).Length); // header + 2 iterations
+    }
+
+    [Fact]
+    public void Train_ridcp_starts_from_the_stage1_file_given_by_hq_weights_and_keeps_its_frozen_modules()
+    {
+        string stage1Config = TinySetup.CliRunConfig(tmp.Path);
+        AssertOk(CliRun.AsMain("train", "vqgan", "--config", stage1Config, "--out", tmp.File("stage1"), "--data", tmp.File("data"), "--iterations", "1"));
+        string hq = tmp.File("stage1", "net_g_latest.pth");
+
+        var r = CliRun.AsMain("train", "ridcp", "--config", TinySetup.CliRidcpConfig(tmp.Path), "--out", tmp.File("stage2"),
+            "--data", tmp.File("data"), "--iterations", "2", "--hq-weights", hq);
+
+        AssertOk(r);
+        Assert.Contains("finished at iteration 2", r.Out);
+        Assert.Contains($"net_g initialised from {hq}", r.Out);
+        // The modules stage 2 freezes (the official frozen_module_keywords) are the stage-1 file's, bit for bit, after
+        // training: they came from --hq-weights, not from the seeded initialisation.
+        using var stage1 = TorchCheckpoint.ReadStateDict(hq);
+        using var stage2 = TorchCheckpoint.ReadStateDict(tmp.File("stage2", "net_g_latest.pth"));
+        string[] frozenKeywords = ["quantize", "decoder_group", "after_quant_group", "out_conv"];
+        var frozen = stage2.Keys.Where(k => frozenKeywords.Any(k.Contains)).ToList();
+        Assert.NotEmpty(frozen);
+        using (var _ = TorchSharp.torch.NewDisposeScope())
+            foreach (var key in frozen) Assert.True(TensorAssert.Same(stage1[key], stage2[key]), $"{key} differs from the stage-1 file");
+    }
+
+    [Fact]
+    public void Bench_train_times_both_stages_of_the_small_configs_in_a_folder()
+    {
+        string configs = tmp.File("configs");
+        Directory.CreateDirectory(configs);
+        File.Move(TinySetup.CliRunConfig(tmp.Path), Path.Combine(configs, "vqgan-small.yml"));
+        File.Move(TinySetup.CliRidcpConfig(tmp.Path), Path.Combine(configs, "ridcp-small.yml"));
+
+        var r = CliRun.AsMain("bench", "train", "--small-config", configs, "--skip-official", "--iterations", "1");
+
+        AssertOk(r);
+        Assert.Contains("1 timed iteration(s) after one warm-up", r.Out);
+        Assert.Matches(@"(?m)^stage 1 vqgan, vqgan-small\.yml \(batch 1, 32px\): [0-9.]+ s/iteration wall, [0-9.]+ CPU-s/iteration", r.Out);
+        Assert.Matches(@"(?m)^stage 2 ridcp, ridcp-small\.yml \(batch 1, 32px\): [0-9.]+ s/iteration wall, [0-9.]+ CPU-s/iteration", r.Out);
+        Assert.DoesNotContain("official size", r.Out);
     }
 
     [Fact]

@@ -54,6 +54,90 @@ public class ServeApiTests
     }
 
     [Fact]
+    public async Task An_image_id_from_an_earlier_result_rematches_the_cached_upload_at_a_new_alpha_without_sending_it()
+    {
+        await using var served = await ServedApp.StartAsync();
+        string id;
+        using (var first = await served.DehazeAsync(PhotoPng, alpha: "-21.25"))
+            id = first.Headers.GetValues(ServeApp.ImageIdHeader).Single();
+        using var byId = await served.DehazeCachedAsync(id, alpha: "-200");
+        Assert.Equal(HttpStatusCode.OK, byId.StatusCode);
+        Assert.Equal("hit", byId.Headers.GetValues(ServeApp.CacheHeader).Single());
+        Assert.Equal(id, byId.Headers.GetValues(ServeApp.ImageIdHeader).Single());
+        Assert.Equal("-200", byId.Headers.GetValues(ServeApp.AlphaHeader).Single());
+        // the same picture as sending the photo again with that alpha (which the test above checks against a full run)
+        using var byUpload = await served.DehazeAsync(PhotoPng, alpha: "-200");
+        Assert.Equal(await byUpload.Content.ReadAsByteArrayAsync(), await byId.Content.ReadAsByteArrayAsync());
+        // and no alpha means the server's default, as for an upload
+        using var byIdDefault = await served.DehazeCachedAsync(id);
+        Assert.Equal(Dehazer.OfficialAlpha.ToString(System.Globalization.CultureInfo.InvariantCulture), byIdDefault.Headers.GetValues(ServeApp.AlphaHeader).Single());
+    }
+
+    [Fact]
+    public async Task An_image_id_no_longer_cached_gets_404_with_a_json_error()
+    {
+        // one cached image: a second upload evicts the first
+        await using var served = await ServedApp.StartAsync(new ServeOptions { CachedImages = 1 });
+        using (var first = await served.DehazeAsync(PhotoPng)) Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        using (var other = await served.DehazeAsync(ImageFile.EncodePng(ServedApp.Photo(36, 33)))) Assert.Equal(HttpStatusCode.OK, other.StatusCode);
+        using var response = await served.DehazeCachedAsync(DehazeService.ImageId(PhotoPng), alpha: "-10");
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Contains("no longer cached", await ErrorOf(response));
+        // an id never seen is answered the same way
+        using var unknown = await served.DehazeCachedAsync(new string('0', 32));
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("strong")]
+    [InlineData("NaN")]
+    [InlineData("1e9")]
+    public async Task A_bad_alpha_with_an_image_id_gets_400(string alpha)
+    {
+        await using var served = await ServedApp.StartAsync();
+        using (var first = await served.DehazeAsync(PhotoPng)) Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        using var response = await served.DehazeCachedAsync(DehazeService.ImageId(PhotoPng), alpha: alpha);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("alpha", await ErrorOf(response));
+    }
+
+    [Fact]
+    public async Task An_image_id_that_is_malformed_comes_with_a_file_or_asks_for_dcp_gets_400()
+    {
+        await using var served = await ServedApp.StartAsync();
+        string id = DehazeService.ImageId(PhotoPng);
+        using (var first = await served.DehazeAsync(PhotoPng)) Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+
+        using var malformed = await served.DehazeCachedAsync("../../etc/passwd");
+        Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
+        Assert.Contains("32 hex digits", await ErrorOf(malformed));
+
+        using var dcp = await served.DehazeCachedAsync(id, method: "dcp");
+        Assert.Equal(HttpStatusCode.BadRequest, dcp.StatusCode);
+        Assert.Contains("dcp", await ErrorOf(dcp));
+
+        var both = new MultipartFormDataContent { { new ByteArrayContent(PhotoPng), "image", "photo.png" }, { new StringContent(id), "image_id" } };
+        using var bothResponse = await served.Client.PostAsync("/api/dehaze", both);
+        Assert.Equal(HttpStatusCode.BadRequest, bothResponse.StatusCode);
+        Assert.Contains("not both", await ErrorOf(bothResponse));
+    }
+
+    [Fact]
+    public async Task An_image_larger_than_the_whole_cache_budget_is_dehazed_but_not_kept()
+    {
+        await using var served = await ServedApp.StartAsync(new ServeOptions { CacheMemoryBytes = 1024 });
+        using (var first = await served.DehazeAsync(PhotoPng)) Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        using var again = await served.DehazeAsync(PhotoPng);
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.Equal("miss", again.Headers.GetValues(ServeApp.CacheHeader).Single());
+        var result = ImageFile.Decode(await again.Content.ReadAsByteArrayAsync(), "response", ImageFile.MaxPixels);
+        Assert.Equal((40, 35), (result.Width, result.Height));
+        Assert.Equal(0, served.Service.CachedImages);
+        using var byId = await served.DehazeCachedAsync(DehazeService.ImageId(PhotoPng));
+        Assert.Equal(HttpStatusCode.NotFound, byId.StatusCode);
+    }
+
+    [Fact]
     public async Task Method_dcp_answers_with_the_dark_channel_prior_result()
     {
         await using var served = await ServedApp.StartAsync();
@@ -124,6 +208,7 @@ public class ServeApiTests
         Assert.True(json.RootElement.GetProperty("chm").GetBoolean());
         Assert.Equal(Dehazer.OfficialAlpha, json.RootElement.GetProperty("default_alpha").GetSingle());
         Assert.Equal(3, json.RootElement.GetProperty("queue").GetProperty("capacity").GetInt32());
+        Assert.Equal(served.Service.CacheBudgetBytes, json.RootElement.GetProperty("cache_bytes").GetProperty("budget").GetInt64());
     }
 
     [Fact]

@@ -12,7 +12,7 @@ namespace Ridcp.Tests.Serve;
 /// weight; <see cref="Client"/> talks to it over real HTTP. The tests' scaffolding for the web app.</summary>
 sealed class ServedApp : IAsyncDisposable
 {
-    readonly TempFolder folder = new();
+    readonly TempFolder folder;
     readonly WebApplication app;
 
     public HttpClient Client { get; }
@@ -28,15 +28,23 @@ sealed class ServedApp : IAsyncDisposable
         WeightsPath = weights; ChmWeightPath = chm;
     }
 
-    public static async Task<ServedApp> StartAsync(ServeOptions? options = null)
+    /// <param name="bundledModel">serve models/ridcp-small with its CHM weight (what `ridcp serve` serves by
+    /// default) instead of the small test network with a made-up CHM weight</param>
+    public static async Task<ServedApp> StartAsync(ServeOptions? options = null, bool bundledModel = false)
     {
         options = (options ?? new ServeOptions()) with { Host = "127.0.0.1", Port = 0 };
         var folder = new TempFolder();
-        string weights = TestCheckpoints.WriteSmall(folder.File("small.pth"));
-        string chm = folder.File("chm.pth");
-        using (var w = linspace(-0.01, 0.01, TestCheckpoints.Small.CodebookParams[0].Size)) CheckpointWriter.WriteTensor(chm, w);
+        string weights, chm;
+        if (bundledModel) (weights, chm) = (BundledModel.Resolve(), BundledModel.ResolveChmWeight());
+        else
+        {
+            weights = TestCheckpoints.WriteSmall(folder.File("small.pth"));
+            chm = folder.File("chm.pth");
+            using var w = linspace(-0.01, 0.01, TestCheckpoints.Small.CodebookParams[0].Size);
+            CheckpointWriter.WriteTensor(chm, w);
+        }
         var dehazer = Dehazer.Load(new DehazerOptions { WeightsPath = weights, ChmWeightPath = chm });
-        var service = new DehazeService(dehazer, hasChmWeight: true, options.MaxPixels, options.CachedImages);
+        var service = new DehazeService(dehazer, hasChmWeight: true, options.MaxPixels, options.CachedImages, options.CacheBudgetBytes(dehazer.MemoryBudgetBytes));
         var queue = new WorkQueue(options.WaitingSlots);
         var app = ServeApp.Build(options, service, queue);
         await app.StartAsync();
@@ -53,12 +61,23 @@ sealed class ServedApp : IAsyncDisposable
     }
 
     /// <summary>POST /api/dehaze with the fields given (null values left out).</summary>
-    public Task<HttpResponseMessage> DehazeAsync(byte[] image, string? alpha = null, string? method = null)
+    public Task<HttpResponseMessage> DehazeAsync(byte[] image, string? alpha = null, string? method = null) =>
+        PostAsync(image, imageId: null, alpha, method);
+
+    /// <summary>POST /api/dehaze naming an earlier upload by its id instead of sending it.</summary>
+    public Task<HttpResponseMessage> DehazeCachedAsync(string imageId, string? alpha = null, string? method = null) =>
+        PostAsync(image: null, imageId, alpha, method);
+
+    Task<HttpResponseMessage> PostAsync(byte[]? image, string? imageId, string? alpha, string? method)
     {
         var form = new MultipartFormDataContent();
-        var file = new ByteArrayContent(image);
-        file.Headers.ContentType = new("image/png");
-        form.Add(file, "image", "photo.png");
+        if (image is not null)
+        {
+            var file = new ByteArrayContent(image);
+            file.Headers.ContentType = new("image/png");
+            form.Add(file, "image", "photo.png");
+        }
+        if (imageId is not null) form.Add(new StringContent(imageId), "image_id");
         if (alpha is not null) form.Add(new StringContent(alpha), "alpha");
         if (method is not null) form.Add(new StringContent(method), "method");
         return Client.PostAsync("/api/dehaze", form);

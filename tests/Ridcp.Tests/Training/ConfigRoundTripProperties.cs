@@ -40,7 +40,8 @@ public class ConfigRoundTripProperties
     [Fact]
     public void Any_in_range_config_keeps_its_values_and_its_stored_yaml_reads_back_the_same()
     {
-        string dir = new TempFolder().Path;
+        using var tmp = new TempFolder();
+        string dir = tmp.Path;
         Config.Sample(v =>
         {
             string first = Path.Combine(dir, "c.yml"), stored = Path.Combine(dir, "stored.yml");

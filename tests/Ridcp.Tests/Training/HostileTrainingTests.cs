@@ -9,16 +9,20 @@ namespace Ridcp.Tests.Training;
 
 /// <summary>Issue 15: hostile configs (YAML bombs, tags, typos, absurd numbers) and a run folder whose checkpoints
 /// lie or are damaged. Every file is written by the test, a few hundred bytes each.</summary>
-public class HostileTrainingTests
+public class HostileTrainingTests : IDisposable
 {
-    static string ConfigFile(string yaml)
+    readonly TempFolder tmp = new();
+    public void Dispose() => tmp.Dispose();
+
+    /// <summary>The config in a folder of its own, so that it is called c.yml however many a test writes.</summary>
+    string ConfigFile(string yaml)
     {
-        string path = Path.Combine(new TempFolder().Path, "c.yml");
+        string path = Path.Combine(Directory.CreateDirectory(tmp.File(Guid.NewGuid().ToString("N")[..8])).FullName, "c.yml");
         File.WriteAllText(path, yaml);
         return path;
     }
 
-    static FormatException Refused(string yaml) =>
+    FormatException Refused(string yaml) =>
         Assert.Throws<FormatException>(() => TrainOptionsLoader.Load(ConfigFile(yaml), TrainStage.Vqgan));
 
     const string Minimal = "datasets: {train: {dataroot_gt: clear}}\n";
@@ -112,7 +116,7 @@ public class HostileTrainingTests
     [Fact]
     public void The_cli_refuses_a_yaml_bomb_with_one_line_exit_3_and_no_run_folder()
     {
-        string root = new TempFolder().Path;
+        string root = tmp.Path;
         string cfg = Path.Combine(root, "bomb.yml");
         File.WriteAllText(cfg, "a: &a [*a]\n");
         string run = Path.Combine(root, "run");
@@ -149,9 +153,9 @@ public class HostileTrainingTests
     /// <summary>A run folder as a run leaves it — config.yml, losses.csv and a good checkpoint iter_00000001 of freshly
     /// initialised nets (saved without training a step, so that nothing but the damage can make it unusable) — plus a
     /// copy of that checkpoint as iter_00000002 that <paramref name="damage"/> spoils.</summary>
-    static (string Config, string Run, string Bad) RunWithDamagedLastCheckpoint(string name, Action<string> damage)
+    (string Config, string Run, string Bad) RunWithDamagedLastCheckpoint(string name, Action<string> damage)
     {
-        string root = new TempFolder().Path;
+        string root = tmp.Path;
         string cfg = RunConfig(root), run = Path.Combine(root, "run");
         var (opt, _) = SemanticLossSetup.Resolve(TrainOptionsLoader.Load(cfg, TrainStage.Vqgan, iterationsOverride: 1), null);   // as TrainingService does
         var folder = new RunFolder(run);

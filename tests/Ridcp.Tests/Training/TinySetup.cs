@@ -72,4 +72,21 @@ internal static class TinySetup
             """);
         return cfg;
     }
+
+    /// <summary>The stage-2 config beside <see cref="CliRunConfig"/> (same data, same network sizes, so a stage-1 run
+    /// of that config feeds it through --hq-weights): ROOT/c2.yml, 10 iterations, no perceptual loss, small Swin
+    /// blocks. Returns its path.</summary>
+    public static string CliRidcpConfig(string root)
+    {
+        string cfg = Path.Combine(root, "c2.yml");
+        File.WriteAllText(cfg, """
+            datasets: {data_root: data, train: {dataroot_gt: clear, depth_prior: outdoor, gt_size: 32, batch_size_per_gpu: 1}, val: {num_val: 1, val_size: 32}}
+            network_g: {codebook_params: [[64, 32, 32]], channel_query_dict: {64: 32, 128: 32, 256: 32}, swin_blk_depth: 2, swin_num_blocks: 1, swin_num_heads: 2, LQ_stage: true}
+            network_d: {num_in_ch: 32, num_feat: 8}
+            train: {total_iter: 10, perceptual_opt: {loss_weight: 0}, pixel_opt: {loss_weight: 1}, gan_opt: {loss_weight: 0.1}, codebook_opt: {loss_weight: 1}}
+            logger: {save_checkpoint_freq: 100}
+            val: {val_freq: 100}
+            """);
+        return cfg;
+    }
 }
