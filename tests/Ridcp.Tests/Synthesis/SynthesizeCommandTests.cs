@@ -107,6 +107,79 @@ public class SynthesizeCommandTests : IDisposable
     }
 
     [Fact]
+    public void Range_and_probability_options_bound_every_parameter_the_manifest_records()
+    {
+        var (clear, depth) = MotorcycleInputs();
+        string output = Path.Combine(root, "ranges");
+        var (code, _, err) = Cli(["synthesize", "--clear", clear, "--depth", depth, "-o", output, "--per-image", "4", "--seed", "3",
+            "--beta", "0.5,0.6", "--airlight", "0.4,0.45", "--color-prob", "0", "--gamma-prob", "1", "--gamma", "2.0,2.1",
+            "--noise-prob", "0", "--jpeg-prob", "0"]);
+        Assert.True(code == ExitCodes.Ok, err);
+        var lines = File.ReadAllLines(Path.Combine(output, "manifest.jsonl"));
+        Assert.Equal(4, lines.Length);
+        foreach (var line in lines)
+        {
+            var e = JsonDocument.Parse(line).RootElement;
+            Assert.InRange(e.GetProperty("beta").GetDouble(), 0.5, 0.6);
+            Assert.InRange(e.GetProperty("gamma").GetDouble(), 2.0, 2.1);
+            var a = e.GetProperty("airlight").EnumerateArray().Select(x => x.GetDouble()).ToArray();
+            Assert.InRange(a[0], 0.4, 0.45);
+            Assert.True(a[1] == a[0] && a[2] == a[0], "--color-prob 0: no per-channel bias, one grey airlight");
+        }
+    }
+
+    [Fact]
+    public void Depth_kind_depth_reads_large_values_as_far_so_near_and_far_swap()
+    {
+        // t = exp(-2β(1 - n)) for inverse depth (the default) and exp(-2β n) for depth, n the normalised map: with β = 1
+        // the two transmissions multiply to e^-2 wherever the map is finite. Tolerance: both are 8-bit PNGs (±0.5/255 each).
+        var (clear, depth) = MotorcycleInputs();
+        void Run(string name, params string[] extra)
+        {
+            var (code, _, err) = Cli(["synthesize", "--clear", clear, "--depth", depth, "-o", Path.Combine(root, name),
+                                      "--fixed", "beta=1.0,airlight=0.8", "--save-transmission", .. Off, .. extra]);
+            Assert.True(code == ExitCodes.Ok, err);
+        }
+        Run("as-inverse");
+        Run("as-depth", "--depth-kind", "depth");
+        var tInverse = ImageFile.Read(Path.Combine(root, "as-inverse", "motorcycle_small_000_t.png"));
+        var tDepth = ImageFile.Read(Path.Combine(root, "as-depth", "motorcycle_small_000_t.png"));
+        var d = Npy.Read(Path.Combine(depth, "motorcycle_small.disparity.npy")).Values;
+        int n = tInverse.Width * tInverse.Height, compared = 0;
+        for (int i = 0; i < n; i++)
+        {
+            if (!double.IsFinite(d[i])) continue;
+            Assert.Equal(Math.Exp(-2), tInverse.Data[i] * tDepth.Data[i], 1.0 / 255 + 1e-6);
+            compared++;
+        }
+        Assert.True(compared > n / 2);
+    }
+
+    [Fact]
+    public void Depth_model_normalisation_options_reach_the_model_and_default_to_imagenet_statistics()
+    {
+        string clear = Dir("clear");
+        File.Copy(Fixture.File("synthesis", "desert.jpg"), Path.Combine(clear, "desert.jpg"));
+        string model = Path.Combine(root, "tiny.onnx");
+        File.WriteAllBytes(model, TinyOnnx.ReduceMeanOverChannels(null, null));   // depth = mean over the normalised channels
+        RgbImage T(string name, params string[] extra)
+        {
+            var (code, _, err) = Cli(["synthesize", "--clear", clear, "--depth-model", model, "--depth-input-size", "32x24", "--seed", "5",
+                                      "--save-transmission", "-o", Path.Combine(root, name), .. extra]);
+            Assert.True(code == ExitCodes.Ok, err);
+            return ImageFile.Read(Path.Combine(root, name, "desert_000_t.png"));
+        }
+        var byDefault = T("default");
+        var explicitImagenet = T("imagenet", "--depth-mean", "0.485,0.456,0.406", "--depth-std", "0.229,0.224,0.225");
+        Assert.Equal(byDefault.Data, explicitImagenet.Data);
+        // Weighting red or blue (a huge std silences a channel) gives the model different inputs, so different depth.
+        var redBlind = T("red-blind", "--depth-mean", "0,0,0", "--depth-std", "1000,1,1");
+        var blueBlind = T("blue-blind", "--depth-mean", "0,0,0", "--depth-std", "1,1,1000");
+        double meanAbs = redBlind.Data.Zip(blueBlind.Data, (a, b) => Math.Abs(a - b)).Average();
+        Assert.True(meanAbs > 2.0 / 255, $"mean |Δt| {meanAbs * 255:0.00}/255");
+    }
+
+    [Fact]
     public void Unreadable_photos_and_missing_depth_maps_are_reported_and_skipped_and_the_rest_is_written()
     {
         var (clear, depth) = MotorcycleInputs();
