@@ -37,11 +37,13 @@ public sealed class ActLayer : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         if (!inPlaceWithoutGradient || is_grad_enabled()) return func.forward(x);
+        // A new handle on the same memory: TorchSharp's Sequential disposes each intermediate result after passing
+        // it on, which would otherwise dispose the returned tensor together with its input.
         return func switch
         {
-            SiLU => x.silu_(),
-            ReLU => x.relu_(),
-            LeakyReLU => nn.functional.leaky_relu(x, LeakySlope, inplace: true),
+            SiLU => x.silu_().alias(),
+            ReLU => x.relu_().alias(),
+            LeakyReLU => nn.functional.leaky_relu(x, LeakySlope, inplace: true).alias(),
             _ => func.forward(x),
         };
     }
