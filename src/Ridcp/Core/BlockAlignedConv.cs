@@ -16,8 +16,12 @@ namespace Ridcp.Core;
 /// help; the same kernel in oneDNN 2.6.3 (Debian's PyTorch 1.13) is right on the same machine. Giving oneDNN a
 /// weight with real zero rows makes the channel count a whole number of blocks, so the buggy padding path is never
 /// taken; the padded output channels are sliced off, so values and gradients equal the plain convolution's.
-/// The arithmetic costs nothing extra (oneDNN computes the padded channels anyway); only the cases that need it
-/// are padded, and never without a gradient (inference is unchanged).
+/// The arithmetic costs nothing extra (oneDNN computes the padded channels anyway).
+///
+/// Without a gradient the padding is a speed-up instead: oneDNN has no fast kernel for an unaligned channel count
+/// above one block, so the DCN's conv_offset (32 -> 108 channels, 3x3) took 705 ms in NCHW / 398 ms in NHWC on a
+/// 352 x 528 map and 381 / 97 ms padded to 112 (2 threads, CPU time; docs/benchmarks.md). Counts under one block
+/// (the 3-channel image convs) gain nothing from padding and stay as they are in inference.
 /// </summary>
 public static class BlockAlignedConv
 {
@@ -47,10 +51,14 @@ public static class BlockAlignedConv
             .narrow(1, 0, outChannels).MoveToOuterDisposeScope();
     }
 
-    /// <summary>Only CPU float32 convs with a spatial kernel, an unaligned output-channel count and a gradient
-    /// flowing to the input run the broken kernel.</summary>
-    private static bool Affected(Tensor x, Tensor weight, long groups) =>
-        groups == 1 && x.device_type == DeviceType.CPU && x.dtype == ScalarType.Float32
-        && weight.shape[0] % Block != 0 && weight.shape[2] * weight.shape[3] > 1
-        && is_grad_enabled() && x.requires_grad;
+    /// <summary>CPU convs with groups 1, a spatial kernel and an unaligned output-channel count are padded when
+    /// a gradient flows to the input of a float32 conv (only those run the broken kernel), or, without a
+    /// gradient, when the count exceeds one block (faster).</summary>
+    private static bool Affected(Tensor x, Tensor weight, long groups)
+    {
+        if (groups != 1 || x.device_type != DeviceType.CPU || weight.shape[0] % Block == 0 || weight.shape[2] * weight.shape[3] == 1)
+            return false;
+        if (is_grad_enabled()) return x.requires_grad && x.dtype == ScalarType.Float32;
+        return weight.shape[0] > Block;
+    }
 }

@@ -2,15 +2,17 @@ using System.Runtime.InteropServices;
 
 namespace Ridcp.Core;
 
-/// <summary>glibc malloc settings for processes that allocate the same large tensors over and over (training).</summary>
+/// <summary>glibc malloc settings for processes that allocate the same large tensors over and over (training, and
+/// inference, where one forward pass frees and allocates dozens of full-resolution maps).</summary>
 /// <remarks>
 /// LibTorch takes every tensor from malloc. glibc serves blocks above its mmap threshold (at most 32 MB) with a
 /// fresh mmap and unmaps them on free, so every iteration the kernel faults in and zeroes each large activation
 /// and gradient again: on the small stage-2 config about a third of a training step's CPU time was system time.
 /// With mmap off and no trimming, freed blocks stay in the heap and the next iteration reuses them. Values are
 /// unchanged (only where memory comes from); the cost is a peak heap that does not shrink back, which a training
-/// process at a steady working set does not mind. Inference on one large image does (peak 2.2 -> 3.0 GB for the
-/// official configuration at 640x438, docs/benchmarks.md), so only training turns it on.
+/// process at a steady working set does not mind. Inference turns it on too (Inference/Dehazer): within one
+/// forward pass later layers reuse the blocks earlier ones freed, which cut the bundled model's CPU time per
+/// megapixel by more than half; the peak it costs is measured in docs/benchmarks.md.
 /// Environment variables the user set (MALLOC_MMAP_MAX_, MALLOC_TRIM_THRESHOLD_) win. There is no switching back:
 /// glibc's mallopt also freezes its dynamic mmap threshold, so a process keeps the setting for its lifetime.
 /// </remarks>

@@ -47,6 +47,10 @@ public sealed class Dehazer : IDisposable
     {
         this.net = net; this.device = device; Alpha = alpha; MaxSize = maxSize; Precision = precision; LoadNotes = notes;
         MemoryBudgetBytes = memoryBudget ?? MemoryBudget.Default();
+        // A forward pass allocates and frees dozens of full-resolution maps; served by fresh mmaps, each costs page
+        // faults and zeroing, which was more than half of the bundled model's CPU time (docs/benchmarks.md).
+        // Keeping freed memory in the heap lets later layers (and later images) reuse it. Process-wide, as for training.
+        NativeHeap.KeepFreedMemory();
     }
 
     /// <summary>Moves a built and loaded network to its device and precision (the precision checked first).</summary>

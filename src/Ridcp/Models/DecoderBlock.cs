@@ -1,4 +1,5 @@
 using Ridcp.Bricks.Residual;
+using Ridcp.Core;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -26,5 +27,6 @@ public sealed class DecoderBlock : nn.Module<Tensor, Tensor>
             new ResBlock(outChannel, outChannel, normType, actType),
             new ResBlock(outChannel, outChannel, normType, actType));
 
-    public override Tensor forward(Tensor input) => block.forward(input);
+    /// <remarks>Inference runs in channels-last order (Core/ChannelsLast).</remarks>
+    public override Tensor forward(Tensor input) => block.forward(ChannelsLast.ForInference(input));
 }

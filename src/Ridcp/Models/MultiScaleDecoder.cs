@@ -1,5 +1,6 @@
 using Ridcp.Bricks.Deformable;
 using Ridcp.Bricks.ImageWide;
+using Ridcp.Core;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -46,7 +47,8 @@ public sealed class MultiScaleDecoder : nn.Module<Tensor, IReadOnlyList<Tensor>,
         {
             // Full-resolution maps are large (77 MB per 64-channel map of a 448x672 input): each intermediate is
             // released as soon as it is used (autograd keeps its own references when training).
-            var up = upsampler[i].forward(x);
+            // Inference runs in channels-last order (Core/ChannelsLast); the sums below keep up's order.
+            var up = upsampler[i].forward(ChannelsLast.ForInference(x));
             if (!ReferenceEquals(x, input)) x.Dispose();
             if (onlyResidual) { x = up; continue; }
             if (useWarp)
@@ -56,11 +58,19 @@ public sealed class MultiScaleDecoder : nn.Module<Tensor, IReadOnlyList<Tensor>,
                 // Tiled: the means of the whole image (ImageWideStatistics), as the whole-image forward takes them.
                 // Means accumulated and divided in float32 also in a bf16 net (a bf16 ratio is off by up to 0.4%).
                 using var ratio = ImageWideStatistics.Active?.MeanRatio(up, xVq) ?? Float32Mean(up) / Float32Mean(xVq);
-                using var scaled = xVq * ratio;
-                x = up + scaled;
+                if (is_grad_enabled())
+                {
+                    using var scaled = xVq * ratio;
+                    x = up + scaled;
+                    up.Dispose();
+                }
+                else x = up.add_(xVq.mul_(ratio));   // same values, no new full-size maps
             }
-            else x = up + codeDecoderOutput[i];
-            up.Dispose();
+            else
+            {
+                x = up + codeDecoderOutput[i];
+                up.Dispose();
+            }
         }
         return scope.MoveToOuter(x);
     }

@@ -1,4 +1,5 @@
 using Ridcp.Bricks.Residual;
+using Ridcp.Core;
 using Ridcp.Bricks.Swin;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -40,7 +41,8 @@ public sealed class MultiScaleEncoder : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor input)
     {
         using var scope = NewDisposeScope();
-        var x = in_conv.forward(input);
+        // Inference runs the convolutions in channels-last order (Core/ChannelsLast); the Swin layers take either.
+        var x = in_conv.forward(ChannelsLast.ForInference(input));
         foreach (var m in blocks)
         {
             var next = m.forward(x);

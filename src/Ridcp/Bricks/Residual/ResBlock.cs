@@ -15,19 +15,19 @@ public sealed class ResBlock : nn.Module<Tensor, Tensor>
 
     public ResBlock(long inChannel, long outChannel, string normType = "gn", string actType = "leakyrelu") : base(nameof(ResBlock))
     {
+        // Each activation follows a norm that returns a new tensor (not "none", an identity), so it may overwrite it.
+        bool normMakesNewTensor = normType.ToLowerInvariant() != "none";
         conv = nn.Sequential(
             new NormLayer(inChannel, normType),
-            new ActLayer(inChannel, actType),
+            new ActLayer(inChannel, actType, normMakesNewTensor),
             nn.Conv2d(inChannel, outChannel, 3, stride: 1, padding: 1),
             new NormLayer(outChannel, normType),
-            new ActLayer(outChannel, actType),
+            new ActLayer(outChannel, actType, normMakesNewTensor),
             nn.Conv2d(outChannel, outChannel, 3, stride: 1, padding: 1));
         RegisterComponents();
     }
 
-    public override Tensor forward(Tensor input)
-    {
-        using var res = conv.forward(input);
-        return res + input;
-    }
+    /// <remarks>The sum is taken in place on the conv output, which autograd does not need (only the conv's input
+    /// and weight): one full-size map less per block.</remarks>
+    public override Tensor forward(Tensor input) => conv.forward(input).add_(input);
 }
