@@ -18,6 +18,27 @@ public class EveryCommandTests : IDisposable
     static void AssertOk(CliRun.Result r) => Assert.True(r.ExitCode == ExitCodes.Ok, $"exit {r.ExitCode}: {r.Err}");
 
     [Fact]
+    public void Train_plot_draws_one_line_per_run_and_refuses_a_column_the_runs_lack()
+    {
+        foreach (var (run, rows) in new[] { ("swin", "80,12.5,0.30\n160,14.0,0.35\n"), ("nat", "80,12.4,0.31\n160,13.9,0.36\n") })
+        {
+            Directory.CreateDirectory(tmp.File(run));
+            File.WriteAllText(tmp.File(run, "validation.csv"), "iter,psnr_rgb,ssim_rgb\n" + rows);
+        }
+        string png = tmp.File("curves.png");
+        var r = CliRun.AsMain("train", "plot", tmp.File("swin"), tmp.File("nat"), "--metric", "psnr_rgb", "-o", png);
+        AssertOk(r);
+        Assert.Contains($"wrote {png}", r.Out);
+        using (var bitmap = SkiaSharp.SKBitmap.Decode(png)) Assert.Equal((1000, 600), (bitmap.Width, bitmap.Height));
+
+        var bad = CliRun.AsMain("train", "plot", tmp.File("swin"), "--metric", "fade", "-o", tmp.File("bad.png"));
+        Assert.NotEqual(ExitCodes.Ok, bad.ExitCode);
+        Assert.Contains("no column 'fade'", bad.Err);
+        Assert.Single(bad.Err.Trim().Split('\n'));
+        Assert.False(File.Exists(tmp.File("bad.png")));
+    }
+
+    [Fact]
     public void Bench_metrics_prints_a_row_per_metric()
     {
         string image = tmp.File("x.png");
