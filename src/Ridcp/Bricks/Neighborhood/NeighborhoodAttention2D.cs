@@ -12,7 +12,7 @@ namespace Ridcp.Bricks.Neighborhood;
 /// bottom/right to k·d and cropped back, as the NATTEN module does. Field names are NATTEN's (qkv, rpb, proj).</summary>
 /// <remarks>No fused kernel here: the neighbourhoods are gathered with index_select and reduced with batched matmuls,
 /// a band of query rows at a time so that the gathered keys and values (k² copies of the band) stay under
-/// <see cref="BandBytes"/>. That costs k² times the memory traffic of a fused kernel (see `ridcp bench nat`).</remarks>
+/// <see cref="BandBytes"/>. That costs k² times the memory traffic of a fused kernel (see `ridcp bench attention`).</remarks>
 public sealed class NeighborhoodAttention2D : nn.Module<Tensor, Tensor>
 {
     /// <summary>Default budget of one band's gathered keys (the values take as much again), in bytes.</summary>
