@@ -22,6 +22,9 @@ public static class AttentionBenchmark
         if (size < 1 || dim < 1 || heads < 1 || repeats < 1) throw new ArgumentException("size, dim, heads and runs must be positive");
         if (dim % heads != 0) throw new ArgumentException($"dim {dim} is not divisible by {heads} heads");
         device ??= CPU;
+        // As dehazing and training do: without it every large gather buffer is a fresh mmap the kernel faults in and
+        // zeroes, which made NA look ~10x slower here than it is inside the network (docs/nat-ablation.md).
+        Ridcp.Core.NativeHeap.KeepFreedMemory();
         int swinSize = (size + windowSize - 1) / windowSize * windowSize;   // Swin needs whole windows
         double tokens = (double)size * size, linear = 12.0 * dim * dim;   // qkv 3C², proj C², MLP 8C² per token
         var rows = new List<Row>
