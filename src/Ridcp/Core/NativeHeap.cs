@@ -41,6 +41,26 @@ public static class NativeHeap
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException) { return false; }
     }
 
+    /// <summary>Bytes the heap holds free for reuse (glibc's mallinfo2 fordblks, all arenas); 0 where unknown. While
+    /// freed memory is kept, the resident size counts them although the next image's forward will reuse them, so a
+    /// memory budget must not charge them to the process (Inference/Dehazer's tile planning).</summary>
+    public static long FreeBytesHeld()
+    {
+        if (!OperatingSystem.IsLinux()) return 0;
+        try { return (long)mallinfo2().fordblks; }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException) { return 0; }
+    }
+
+    /// <summary>glibc's struct mallinfo2 (malloc.h, glibc ≥ 2.33): ten size_t fields.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    struct MallInfo2
+    {
+        public nuint arena, ordblks, smblks, hblks, hblkhd, usmblks, fsmblks, uordblks, fordblks, keepcost;
+    }
+
+    [DllImport("libc", EntryPoint = "mallinfo2")]
+    static extern MallInfo2 mallinfo2();
+
     static bool UserChoseSettings() =>
         Environment.GetEnvironmentVariable("MALLOC_MMAP_MAX_") is not null ||
         Environment.GetEnvironmentVariable("MALLOC_TRIM_THRESHOLD_") is not null;

@@ -227,7 +227,11 @@ public sealed class Dehazer : IDisposable
     {
         long h = x.shape[2], w = x.shape[3];
         int m = net.Options.PadMultiple;
-        long hp = MirrorPadding.Target(h, m), wp = MirrorPadding.Target(w, m), resident = ProcessMemory.CurrentRssBytes() ?? 0;
+        long hp = MirrorPadding.Target(h, m), wp = MirrorPadding.Target(w, m);
+        // What the process holds, less the freed blocks the kept heap (Core/NativeHeap) will hand to this forward:
+        // after a large image they are most of the resident size, and charging them made the next image's budget
+        // fail ("too small even for the smallest tile").
+        long resident = Math.Max(0, (ProcessMemory.CurrentRssBytes() ?? 0) - NativeHeap.FreeBytesHeld());
         var grid = TilePlanner.Plan(net.Options, hp, wp, MemoryBudgetBytes, resident);
         LastGrid = grid;
         if (grid is null) return net.Test(x, alpha).Output;
