@@ -51,6 +51,19 @@ public static class NativeHeap
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException) { return 0; }
     }
 
+    /// <summary>Hands the heap's free memory back to the kernel (glibc's malloc_trim(0): whole free pages anywhere in
+    /// the heap, not only at its top), for a moment where the blocks a large job freed would otherwise stay resident
+    /// under what comes next. Later allocations fault fresh pages in again. No-op where unsupported.</summary>
+    public static void ReleaseFreeMemory()
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        try { malloc_trim(0); }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException) { }
+    }
+
+    [DllImport("libc", EntryPoint = "malloc_trim")]
+    static extern int malloc_trim(nuint pad);
+
     /// <summary>glibc's struct mallinfo2 (malloc.h, glibc ≥ 2.33): ten size_t fields.</summary>
     [StructLayout(LayoutKind.Sequential)]
     struct MallInfo2

@@ -1,4 +1,5 @@
 using Ridcp.Core;
+using Ridcp.Inference;
 using Xunit;
 using static TorchSharp.torch;
 
@@ -23,5 +24,23 @@ public class NativeHeapTests
         // the moment the tensor lived, because a heap that already held a free block serves the tensor from it.)
         long afterFree = NativeHeap.FreeBytesHeld();
         Assert.True(afterFree - whileAlive >= bytes * 9 / 10, $"{whileAlive} -> {afterFree} free bytes");
+    }
+
+    [Fact]
+    public void Released_free_memory_leaves_the_resident_set()
+    {
+        if (!NativeHeap.KeepFreedMemory() || ProcessMemory.CurrentRssBytes() is null) return;   // not glibc / no /proc
+        const long bytes = 16L << 20;   // within a pool thread's arena, as above
+        // Other test classes run in parallel and may grow the process between the two readings: three tries.
+        long best = 0;
+        for (int attempt = 0; attempt < 3 && best < bytes / 2; attempt++)
+        {
+            using (var t = ones(bytes / 4)) Assert.Equal(bytes / 4, (long)t.sum().item<float>());
+            long afterFree = ProcessMemory.CurrentRssBytes()!.Value;
+            NativeHeap.ReleaseFreeMemory();
+            best = Math.Max(best, afterFree - ProcessMemory.CurrentRssBytes()!.Value);
+        }
+        // The 16 MB block (written by ones()) stayed resident after the free; the trim hands its pages back.
+        Assert.True(best >= bytes / 2, $"resident set fell by at most {best} bytes");
     }
 }

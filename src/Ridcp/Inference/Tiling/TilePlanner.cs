@@ -3,42 +3,61 @@ using Ridcp.Models;
 namespace Ridcp.Inference.Tiling;
 
 /// <summary>Chooses, before anything is allocated, how an image is run within a memory budget: whole (when the
-/// estimated working set fits) or in the largest square tile cores that fit with their halo.</summary>
+/// estimated working set fits) or in square tile cores that fit with their halo.</summary>
+/// <remarks>Tiles are not made as large as the budget allows, only as large as pays: a tile's cost is its pixels,
+/// halo included, so beyond the core whose grid computes <see cref="UsefulOverhead"/> times the image's pixels a
+/// larger tile saves little time and costs memory in proportion. With the default budget (half the available
+/// memory) a 16 MP photo thus runs in about 2 GB instead of filling the budget (issue 12's 2.5 GB target), and the
+/// statistics pass (<see cref="TiledForward.Seed"/>) is given the same size, so the kept heap reuses its blocks for
+/// the tiles.</remarks>
 public static class TilePlanner
 {
-    /// <summary>Largest image (in pixels) whose whole forward fits the same budget: the size of the statistics pass.</summary>
+    /// <summary>Pixels computed over all tiles per image pixel at which tiles stop growing: 1.25 (the bundled
+    /// model's 64 px halo around 1152 px cores; time per megapixel of a tiled image, docs/benchmarks.md).</summary>
+    public const double UsefulOverhead = 1.25;
+
+    /// <summary>Largest image (in pixels) whose whole forward fits the same budget.</summary>
     public static long WholeImagePixels(VQWeightDehazeNetOptions o, long forNetworkBytes) =>
         (long)(forNetworkBytes / WorkingSet.BytesPerPixel(o));
 
-    /// <summary>Bytes left for the network's forward once the process and the image buffers are counted.</summary>
-    public static long NetworkBytes(long hp, long wp, long budgetBytes, long residentBytes) =>
-        budgetBytes - residentBytes - (long)(WorkingSet.ImageBytesPerPixel * hp * wp);
+    /// <summary>Bytes left for the network's forward once the process, the fixed part of the working set (when
+    /// <paramref name="reserveFixed"/>) and the image buffers are counted.</summary>
+    public static long NetworkBytes(long hp, long wp, long budgetBytes, long residentBytes, bool reserveFixed = true) =>
+        budgetBytes - residentBytes - (reserveFixed ? WorkingSet.FixedBytes : 0) - (long)(WorkingSet.ImageBytesPerPixel * hp * wp);
 
     /// <summary>The grid for a padded image of hp x wp pixels, or null when the whole image fits.</summary>
     /// <param name="budgetBytes">The whole process's budget (--max-memory).</param>
     /// <param name="residentBytes">What the process already holds (runtime, native library, weights).</param>
     /// <param name="halo">Halo in pixels; null = <see cref="TiledForward.DefaultHalo"/>.</param>
+    /// <remarks>The fixed part of the working set (<see cref="WorkingSet.FixedBytes"/>) is reserved where the budget
+    /// allows it; a budget too small for the smallest tile with it but not without it (600 MiB with the bundled model,
+    /// issue 12's small-budget case) still runs, with the smallest tiles, and may exceed the budget by that part.</remarks>
     /// <exception cref="InvalidDataException">not even the smallest tile fits the budget</exception>
     public static TileGrid? Plan(VQWeightDehazeNetOptions o, long hp, long wp, long budgetBytes, long residentBytes, int? halo = null)
     {
-        int m = o.PadMultiple;
-        long forBuffers = (long)(WorkingSet.ImageBytesPerPixel * hp * wp);
-        long forNetwork = NetworkBytes(hp, wp, budgetBytes, residentBytes);
-        if (WorkingSet.ForwardBytes(o, hp * wp) <= forNetwork) return null;
+        if (WorkingSet.ForwardBytes(o, hp * wp) <= NetworkBytes(hp, wp, budgetBytes, residentBytes)) return null;
         int h = halo ?? TiledForward.DefaultHalo(o);
-        long best = 0;
-        for (long core = m; core <= Math.Max(hp, wp); core += m)
+        int m = o.PadMultiple;
+        var grid = Tiles(o, hp, wp, h, NetworkBytes(hp, wp, budgetBytes, residentBytes))
+                   ?? Tiles(o, hp, wp, h, NetworkBytes(hp, wp, budgetBytes, residentBytes, reserveFixed: false));
+        if (grid is not null) return grid;
+        long smallest = Math.Min(hp, m + 2L * h) * Math.Min(wp, m + 2L * h);
+        long needed = budgetBytes - NetworkBytes(hp, wp, budgetBytes, residentBytes, reserveFixed: false) + WorkingSet.ForwardBytes(o, smallest);
+        throw new InvalidDataException($"a memory budget of {MemoryBudget.Describe(budgetBytes)} is too small for this image: even the smallest tile ({m} px core, {h} px halo) needs about {MemoryBudget.Describe(needed)} in all (--max-memory)");
+    }
+
+    /// <summary>The smallest grid of tiles that fit <paramref name="forNetwork"/> bytes and compute no more than
+    /// <see cref="UsefulOverhead"/> times the image's pixels, else the largest that fits; null if none fits.</summary>
+    static TileGrid? Tiles(VQWeightDehazeNetOptions o, long hp, long wp, int halo, long forNetwork)
+    {
+        TileGrid? chosen = null;
+        for (long core = o.PadMultiple; core <= Math.Max(hp, wp); core += o.PadMultiple)
         {
-            long th = Math.Min(hp, core + 2L * h), tw = Math.Min(wp, core + 2L * h);
-            if (WorkingSet.ForwardBytes(o, th * tw) > forNetwork) break;
-            best = core;
+            var grid = new TileGrid(hp, wp, core, halo, o.PadMultiple);
+            if (WorkingSet.ForwardBytes(o, grid.LargestTilePixels) > forNetwork) break;
+            chosen = grid;
+            if (grid.Overhead <= UsefulOverhead) break;   // larger tiles would only cost memory
         }
-        if (best == 0)
-        {
-            long smallest = Math.Min(hp, m + 2L * h) * Math.Min(wp, m + 2L * h);
-            long needed = residentBytes + forBuffers + WorkingSet.ForwardBytes(o, smallest);
-            throw new InvalidDataException($"a memory budget of {MemoryBudget.Describe(budgetBytes)} is too small for this image: even the smallest tile ({m} px core, {h} px halo) needs about {MemoryBudget.Describe(needed)} in all (--max-memory)");
-        }
-        return new TileGrid(hp, wp, best, h, m);
+        return chosen;
     }
 }

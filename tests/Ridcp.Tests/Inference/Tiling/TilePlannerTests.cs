@@ -64,4 +64,30 @@ public class TilePlannerTests
         Assert.NotNull(grid);
         Assert.True(grid!.CoreSize >= 64, $"core {grid.CoreSize}");
     }
+
+    [Fact]
+    public void Tiles_stop_growing_once_the_halo_costs_little_even_when_the_budget_allows_more()
+    {
+        long hp = 3008, wp = 5344;   // a 5312x2988 photo, padded
+        var grid = TilePlanner.Plan(Bundled, hp, wp, 20L << 30, 300 * MiB);
+        Assert.NotNull(grid);
+        Assert.True(grid!.Overhead <= TilePlanner.UsefulOverhead, $"overhead {grid.Overhead}");
+        // The next smaller core would compute more than the useful overhead: this is the smallest such grid.
+        var smaller = new TileGrid(hp, wp, grid.CoreSize - Bundled.PadMultiple, grid.Halo, Bundled.PadMultiple);
+        Assert.True(smaller.Overhead > TilePlanner.UsefulOverhead, $"core {smaller.CoreSize}: overhead {smaller.Overhead}");
+        // and far less than the 20 GiB is planned for.
+        Assert.True(WorkingSet.ForwardBytes(Bundled, grid.LargestTilePixels) < 5L << 30);
+    }
+
+    [Fact]
+    public void A_budget_that_cannot_reserve_the_fixed_part_still_runs_the_smallest_tiles()
+    {
+        // 600 MiB with 300 MiB resident leaves less than the fixed part plus a tile: the planner runs the smallest
+        // tiles rather than refusing, and the peak may exceed the budget by at most the fixed part.
+        long hp = 1216, wp = 1632;
+        Assert.True(TilePlanner.NetworkBytes(hp, wp, 600 * MiB, 300 * MiB) < WorkingSet.ForwardBytes(Bundled, 160 * 160));
+        var grid = TilePlanner.Plan(Bundled, hp, wp, 600 * MiB, 300 * MiB);
+        Assert.NotNull(grid);
+        Assert.True(WorkingSet.ForwardBytes(Bundled, grid!.LargestTilePixels) <= TilePlanner.NetworkBytes(hp, wp, 600 * MiB, 300 * MiB, reserveFixed: false));
+    }
 }
