@@ -161,7 +161,7 @@ public sealed class Dehazer : IDisposable
         using var scope = NewDisposeScope();
         using var _ = no_grad();
         var x = image.ToTensor(device);
-        return RgbImage.FromTensor(DehazeTensor(x));
+        return RgbImage.FromTensor(DehazeTensor(x, Alpha, releaseInput: true));
     }
 
     /// <summary>Dehazes one image with another CHM alpha than <see cref="Alpha"/> (per-image alpha, alpha sweeps).</summary>
@@ -171,7 +171,7 @@ public sealed class Dehazer : IDisposable
         using var scope = NewDisposeScope();
         using var _ = no_grad();
         var x = image.ToTensor(device);
-        return RgbImage.FromTensor(DehazeTensor(x, alpha));
+        return RgbImage.FromTensor(DehazeTensor(x, alpha, releaseInput: true));
     }
 
     /// <summary>The encoder half of <see cref="Dehaze(RgbImage, float)"/>: the large-image rule and the mirror
@@ -211,7 +211,11 @@ public sealed class Dehazer : IDisposable
     public Tensor DehazeTensor(Tensor x) => DehazeTensor(x, Alpha);
 
     /// <summary>Same with an explicit CHM alpha.</summary>
-    public Tensor DehazeTensor(Tensor x, float alpha)
+    public Tensor DehazeTensor(Tensor x, float alpha) => DehazeTensor(x, alpha, releaseInput: false);
+
+    /// <param name="releaseInput">x is this dehazer's own copy of the image and may be freed once a tiled forward
+    /// has its padded copy: at 16 MP one 190 MB tensor less under the tiles.</param>
+    Tensor DehazeTensor(Tensor x, float alpha, bool releaseInput)
     {
         long h = x.shape[2], w = x.shape[3];
         bool halve = MaxSizeRule.NeedsHalving(h, w, MaxSize);
@@ -220,11 +224,11 @@ public sealed class Dehazer : IDisposable
         // The image goes in as float32 (the net converts it where a module wants another dtype), the result comes
         // back as float32.
         // In place: the forward's result is a fresh tensor, and at 16 MP each copy of it is 190 MB.
-        return MaxSizeRule.Apply(x, MaxSize, t => Forward(t, alpha).to(ScalarType.Float32)).clamp_(0, 1);
+        return MaxSizeRule.Apply(x, MaxSize, t => Forward(t, alpha, releaseInput || !ReferenceEquals(t, x)).to(ScalarType.Float32)).clamp_(0, 1);
     }
 
     /// <summary>net.test() on x [1,3,h,w], whole when the budget holds it, else tiled on the padded image.</summary>
-    Tensor Forward(Tensor x, float alpha)
+    Tensor Forward(Tensor x, float alpha, bool releaseInput)
     {
         long h = x.shape[2], w = x.shape[3];
         int m = net.Options.PadMultiple;
@@ -236,22 +240,24 @@ public sealed class Dehazer : IDisposable
         var grid = TilePlanner.Plan(net.Options, hp, wp, MemoryBudgetBytes, resident);
         LastGrid = grid;
         if (grid is null) return net.Test(x, alpha).Output;
-        var output = ForwardTiled(x, grid, alpha);
+        var output = ForwardTiled(x, grid, alpha, releaseInput);
         // The tiles' freed blocks would stay resident under the output image and its encoding, which come on top
         // (0.45 GB over the budget at 16 MP). Page faults to refill them are nothing against a tiled image's time.
         NativeHeap.ReleaseFreeMemory();
         return output;
     }
 
-    Tensor ForwardTiled(Tensor x, TileGrid grid, float alpha)
+    Tensor ForwardTiled(Tensor x, TileGrid grid, float alpha, bool releaseInput)
     {
         using var scope = NewDisposeScope();   // the padded copy and its temporaries go before the output image is made
+        long h = x.shape[2], w = x.shape[3];
         var padded = MirrorPadding.Pad(x, net.Options.PadMultiple);
+        if (releaseInput) x.Dispose();
         var statistics = new Bricks.ImageWide.ImageWideStatistics();
         // The statistics pass runs at the tiles' size: what the planner sized for them, and blocks the kept heap then
         // hands to the tiles (a larger seed would set the peak and leave blocks of other sizes behind).
         TiledForward.Seed(net, padded, statistics, grid.LargestTilePixels, alpha);
-        return scope.MoveToOuter(TiledForward.Run(net, padded, grid, alpha, statistics, TileProgress, cropHeight: x.shape[2], cropWidth: x.shape[3]));
+        return scope.MoveToOuter(TiledForward.Run(net, padded, grid, alpha, statistics, TileProgress, cropHeight: h, cropWidth: w));
     }
 
     /// <summary>The official padding appends one flipped copy, so it cannot reach the next multiple of 32 for

@@ -31,10 +31,10 @@ public static class WorkingSet
     /// <summary>Bytes of a forward on a tile of <paramref name="pixels"/> pixels.</summary>
     public static long ForwardBytes(VQWeightDehazeNetOptions o, long pixels) => (long)(BytesPerPixel(o) * pixels);
 
-    /// <summary>Bytes the whole image needs outside the network, per padded pixel, at the most: the decoded image,
-    /// the input tensor, its padded copy and the output tensor (3 floats each; Inference/Dehazer releases the padded
-    /// copy before the output image is made) and the 8-bit buffer.</summary>
-    public const double ImageBytesPerPixel = 4 * 3 * 4 + 4;
+    /// <summary>Bytes per padded pixel the image needs outside the network once the forward starts: the padded copy,
+    /// the output tensor and the output image (3 floats each) and the 8-bit buffer it is encoded from. The decoded
+    /// image and its input tensor exist before the planner reads the resident size, so they are counted there.</summary>
+    public const double ImageBytesPerPixel = 3 * 3 * 4 + 4;
 
     /// <summary>Working memory that does not grow with the image: LibTorch's per-thread buffers, the allocator's
     /// heap growth step (64 MB, Core/NativeHeap) and the runtime's. Measured as the intercept of whole-image peaks
