@@ -128,7 +128,8 @@ def main():
     blas = blas_libraries()
     if not any('openblas' in p.lower() for p in blas):
         fail(f'PyTorch is not using OpenBLAS ({", ".join(blas) or "no BLAS found"}): the reference BLAS makes the '
-             'official code several times slower than it is; apt-get install libopenblas0-pthread')
+             'official code several times slower than it is; apt-get install libopenblas0-pthread and put '
+             '/usr/lib/x86_64-linux-gnu/openblas-pthread first on LD_LIBRARY_PATH (compare.sh does)')
 
     torch.set_num_threads(a.threads)
     net = build_network(arch, a.chm_weight, a.alpha)
@@ -143,7 +144,8 @@ def main():
           f'(inference_ridcp.py), alpha {a.alpha:g}, PyTorch {torch.__version__} / torchvision '
           f'{torchvision.__version__}, {torch.get_num_threads()} threads, {os.cpu_count()} CPUs')
     print(f'official code: commit {OFFICIAL_COMMIT[:7]}, SHA-256 checked for ' + ', '.join(f for f, _ in files))
-    print(f'BLAS: {", ".join(os.path.basename(p) for p in blas)}')
+    print(f'BLAS: {", ".join(os.path.basename(p) for p in blas)} '
+          f'(OPENBLAS_NUM_THREADS={os.environ.get("OPENBLAS_NUM_THREADS", "unset")})')
     print(f'checkpoint: {len(checkpoint["params"])} tensors, {len(result.missing_keys)} missing, '
           f'{len(result.unexpected_keys)} unexpected (strict=False, as inference_ridcp.py)')
     rss_before = proc_status_mib('VmRSS')
