@@ -26,7 +26,10 @@ warnings.filterwarnings('ignore', message='torch.meshgrid')
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
-DEFAULT_CHM = os.path.join(REPO, 'tests', 'Ridcp.Tests', 'Fixtures', 'parity', 'chm_weight.pth')
+PARITY = os.path.join(REPO, 'tests', 'Ridcp.Tests', 'Fixtures', 'parity')
+DEFAULT_CHM = os.path.join(PARITY, 'chm_weight.pth')
+# The parity fixtures' whole-network case (README section 3) and its output tolerance (section 7).
+PARITY_INPUT, PARITY_OUTPUT, PARITY_TOLERANCE = 'lq_45x61_input.npy', 'lq_45x61_am21.25_output.npy', 1e-4
 # Where VectorQuantizer.__init__ loads the CHM weight from (its default weight_path, relative to the working folder).
 OFFICIAL_CHM_PATH = os.path.join('pretrained_models', 'weight_for_matching_dehazing_Flickr.pth')
 
@@ -95,6 +98,20 @@ def blas_libraries():
     return sorted(names)
 
 
+def parity_check(torch, net, alpha):
+    """One line saying whether this network reproduces the fixture the official code produced with the parity
+    checkpoint (make_formula_ckpt.py) at alpha -21.25: a check that the harness built the official network."""
+    if alpha != -21.25 or not os.path.isfile(os.path.join(PARITY, PARITY_INPUT)):
+        return 'parity check: skipped (needs alpha -21.25 and the parity fixtures)'
+    with torch.no_grad():
+        output, _ = net.test(torch.from_numpy(np.load(os.path.join(PARITY, PARITY_INPUT))))
+    diff = float((output - torch.from_numpy(np.load(os.path.join(PARITY, PARITY_OUTPUT)))).abs().max())
+    if diff <= PARITY_TOLERANCE:
+        return f'parity check: output on {PARITY_INPUT} within {diff:.1e} of the fixture (tolerance {PARITY_TOLERANCE:g})'
+    return (f'parity check: output on {PARITY_INPUT} differs from the fixture by up to {diff:.3g} '
+            f'(expected only when --weights is not the make_formula_ckpt.py checkpoint)')
+
+
 def cpu_seconds():
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return usage.ru_utime, usage.ru_stime
@@ -148,6 +165,7 @@ def main():
           f'(OPENBLAS_NUM_THREADS={os.environ.get("OPENBLAS_NUM_THREADS", "unset")})')
     print(f'checkpoint: {len(checkpoint["params"])} tensors, {len(result.missing_keys)} missing, '
           f'{len(result.unexpected_keys)} unexpected (strict=False, as inference_ridcp.py)')
+    print(parity_check(torch, net, a.alpha))
     rss_before = proc_status_mib('VmRSS')
     walls, cpus = [], []
     for i in range(max(0, a.runs) + 1):
