@@ -18,9 +18,10 @@ public sealed class WarpBlock : nn.Module<Tensor, Tensor, Tensor>
 
     /// <summary>Working-set target of one band (its concatenation, offset feature, conv_offset output, offsets and
     /// masks; the deformable conv samples in its own smaller row chunks). Large enough that the halo rows each band
-    /// recomputes (up to 4 of the offset conv, 2 of conv_offset) stay a small share, small enough to stay near the
-    /// caches instead of making full-size maps.</summary>
-    internal const long BandWorkingSetBytes = 32L << 20;
+    /// recomputes (up to 4 of the offset conv, 2 of conv_offset) stay a small share, small enough not to matter
+    /// beside the full-size maps: about 38 rows at 1248 px width. The 1 MP warp block took 2.52-2.58 CPU-s with
+    /// bands of 19 to 128 rows against 2.73 whole (2 threads, load 5; docs/benchmarks.md).</summary>
+    internal const long BandWorkingSetBytes = 64L << 20;
 
     /// <summary>Fewest rows per band, bounding the recomputed halo rows to a quarter of the offset conv's.</summary>
     internal const long MinBandRows = 16;
