@@ -106,7 +106,11 @@ public sealed class VectorQuantizer : nn.Module
         var codebook = Codebook;
 
         // CHM reweighting only in the LQ stage (official: `if self.use_weight and self.LQ_stage`).
-        var minIdx = WeightedMatching.Match(Distances(zFlat), UseWeight && LqStage ? weight : null, weightAlpha ?? DefaultAlpha); // [N]
+        var matchWeight = UseWeight && LqStage ? weight : null;
+        float alpha = weightAlpha ?? DefaultAlpha;
+        // Inference matches in row chunks (same indices, a fraction of the memory); training keeps the one pass.
+        var minIdx = is_grad_enabled() ? WeightedMatching.Match(Distances(zFlat), matchWeight, alpha)
+                                       : WeightedMatching.MatchInRowChunks(zFlat, codebook, matchWeight, alpha); // [N]
         var zq = codebook.index_select(0, minIdx).view(zh.shape);    // [B,H,W,C], exact codebook rows
 
         Tensor loss;

@@ -23,6 +23,31 @@ public static class WeightedMatching
         return d.MoveToOuterDisposeScope();
     }
 
+    /// <summary>Rows of distances per chunk in <see cref="MatchInRowChunks"/>: 16 MB of float32 distances for the
+    /// 1024 codes of RIDCP's codebook.</summary>
+    public const long MatchChunkBytes = 16L << 20;
+
+    /// <summary><see cref="Match"/>(<see cref="Distances"/>(zFlat, codebook), weight, alpha) computed a chunk of rows
+    /// at a time, with the same indices (every row's distances, reweighting and argmin involve that row alone).
+    /// Whole, the [N,K] distances and their temporaries were about three N x K float32 matrices at once, 768 bytes
+    /// per input pixel for RIDCP's 1024 codes at 1/4 resolution: the second-largest peak of a whole-image forward
+    /// (docs/benchmarks.md).</summary>
+    public static Tensor MatchInRowChunks(Tensor zFlat, Tensor codebook, Tensor? weight, double alpha)
+    {
+        using var scope = NewDisposeScope();
+        long n = zFlat.shape[0];
+        long chunkRows = Math.Max(1, MatchChunkBytes / (codebook.shape[0] * sizeof(float)));
+        if (n <= chunkRows) return Match(Distances(zFlat, codebook), weight, alpha).MoveToOuterDisposeScope();
+        var indices = new List<Tensor>();
+        for (long row = 0; row < n; row += chunkRows)
+        {
+            using var chunk = NewDisposeScope();
+            var rows = zFlat.narrow(0, row, Math.Min(chunkRows, n - row));
+            indices.Add(Match(Distances(rows, codebook), weight, alpha).MoveToOuterDisposeScope());
+        }
+        return cat(indices, 0).MoveToOuterDisposeScope();
+    }
+
     /// <summary>Features [B,D,h,w] (the network's pre-quantisation map) as [B·h·w, D] token rows, in the
     /// quantizer's order (permute to NHWC, then flatten).</summary>
     public static Tensor FlattenTokens(Tensor features)

@@ -32,6 +32,24 @@ public class WeightedMatchingTests
     }
 
     [Theory]
+    [InlineData(0.0)]
+    [InlineData(-21.25)]
+    public void Matching_in_row_chunks_gives_the_indices_of_one_pass(double alpha)
+    {
+        using var scope = NewDisposeScope();
+        var g = new TorchSharp.torch.Generator(21);
+        var codebook = randn(1024, 32, generator: g);
+        var weight = rand(1024, generator: g).mul(0.1);
+        long chunkRows = WeightedMatching.MatchChunkBytes / (1024 * sizeof(float));
+        var tokens = randn(2 * chunkRows + 123, 32, generator: g);   // two whole chunks and a short last one
+
+        var whole = WeightedMatching.Match(WeightedMatching.Distances(tokens, codebook), weight, alpha);
+        var chunked = WeightedMatching.MatchInRowChunks(tokens, codebook, weight, alpha);
+
+        Assert.Equal(whole.data<long>().ToArray(), chunked.data<long>().ToArray());
+    }
+
+    [Theory]
     [InlineData("0", 0.0)]
     [InlineData("m21.25", -21.25)]
     public void Matching_cached_distances_reproduces_the_official_quantizer_indices(string tag, double alpha)

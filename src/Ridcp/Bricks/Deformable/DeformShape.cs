@@ -11,6 +11,17 @@ internal readonly record struct DeformShape(long Batch, long InChannels, long He
     public static DeformShape Check(Tensor input, Tensor offset, Tensor mask, Tensor weight, Tensor? bias,
                                     int stride, int padding, int dilation, int deformableGroups)
     {
+        var shape = Of(input, weight, bias, stride, padding, dilation, deformableGroups);
+        long k = shape.KernelPoints;
+        ExpectShape(offset, "offset", [shape.Batch, 2 * deformableGroups * k, shape.OutHeight, shape.OutWidth]);
+        ExpectShape(mask, "mask", [shape.Batch, deformableGroups * k, shape.OutHeight, shape.OutWidth]);
+        return shape;
+    }
+
+    /// <summary>The sizes that input and weight decide (offsets and masks unchecked: a row-band caller makes them
+    /// band by band).</summary>
+    public static DeformShape Of(Tensor input, Tensor weight, Tensor? bias, int stride, int padding, int dilation, int deformableGroups)
+    {
         if (input.ndim != 4) throw new ArgumentException($"input must be [B, C, H, W], got [{string.Join(", ", input.shape)}]");
         if (weight.ndim != 4) throw new ArgumentException($"weight must be [C_out, C_in, kh, kw], got [{string.Join(", ", weight.shape)}]");
         if (stride < 1 || dilation < 1 || padding < 0 || deformableGroups < 1)
@@ -22,9 +33,6 @@ internal readonly record struct DeformShape(long Batch, long InChannels, long He
         long hOut = (h + 2 * padding - dilation * (kh - 1) - 1) / stride + 1;
         long wOut = (w + 2 * padding - dilation * (kw - 1) - 1) / stride + 1;
         if (hOut < 1 || wOut < 1) throw new ArgumentException($"input {h}x{w} is too small for this kernel");
-        long k = kh * kw;
-        ExpectShape(offset, "offset", [b, 2 * deformableGroups * k, hOut, wOut]);
-        ExpectShape(mask, "mask", [b, deformableGroups * k, hOut, wOut]);
         if (bias is not null) ExpectShape(bias, "bias", [cOut]);
         return new DeformShape(b, c, h, w, cOut, kh, kw, hOut, wOut);
     }

@@ -1,3 +1,4 @@
+using Ridcp.Core;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -15,9 +16,19 @@ internal sealed class GridSampleColumns(Tensor input, Tensor weight, DeformGeome
 {
     private readonly DeformShape shape = geometry.Shape;
     private static Tensor SamplingPrecision(Tensor t) => t.dtype is ScalarType.BFloat16 or ScalarType.Float16 ? t.to(ScalarType.Float32) : t;
-    private readonly Tensor grouped = SamplingPrecision(input).contiguous().view(geometry.Shape.Batch * geometry.Groups,
-        geometry.Shape.InChannels / geometry.Groups, geometry.Shape.Height, geometry.Shape.Width);
+    private readonly Tensor grouped = Grouped(SamplingPrecision(input), geometry);
     private readonly Tensor weight2d = weight.reshape(geometry.Shape.OutChannels, geometry.Shape.InChannels * geometry.Shape.KernelPoints);
+
+    /// <summary>The input as [B*dg, C_in/dg, H, W], one grid_sample image per deformable group. A single image in
+    /// channels-last order (Core/ChannelsLast, inference) is viewed in place: grid_sample reads any strides and
+    /// writes its own dense output, with the same values, and a dense copy would be one more full-size map while the
+    /// warp block runs. Everything else (training's NCHW maps, batches) is made dense first, as before.</summary>
+    private static Tensor Grouped(Tensor input, DeformGeometry geometry)
+    {
+        var s = geometry.Shape;
+        var dense = s.Batch == 1 && ChannelsLast.Is(input) ? input : input.contiguous();
+        return dense.view(s.Batch * geometry.Groups, s.InChannels / geometry.Groups, s.Height, s.Width);
+    }
 
     /// <summary>Working memory per output row: sampled columns, plus grid, positions and masks per sample.</summary>
     public long BytesPerOutputRow => shape.Batch * shape.KernelPoints * shape.OutWidth * grouped.ElementSize *

@@ -39,17 +39,32 @@ public static class ModulatedDeformConv
         bool needsGrad = is_grad_enabled() && (input.requires_grad || offset.requires_grad || mask.requires_grad ||
                                                weight.requires_grad || (bias?.requires_grad ?? false));
         var columns = new GridSampleColumns(input, weight, geometry, needsGrad);
+        return ConvolveRows(columns, offset, mask, bias, 0, needsGrad, workingSetBytes).MoveToOuterDisposeScope();
+    }
 
-        long rowsPerChunk = Math.Clamp(workingSetBytes / Math.Max(1, columns.BytesPerOutputRow), 1, shape.OutHeight);
+    /// <summary>Output rows [r0, r0 + rows) with bias, [B, C_out, rows, W_out], from the offsets
+    /// [B, 2*dg*K, rows, W_out] and masks [B, dg*K, rows, W_out] of those rows, in chunks of rows whose working set
+    /// stays under <paramref name="workingSetBytes"/>. <see cref="Apply(Tensor, Tensor, Tensor, Tensor, Tensor?, int, int, int, int)"/>
+    /// passes all rows; the warp block's banded inference (WarpBlock) one band at a time, with a
+    /// <paramref name="destination"/> [B, C_out, rows, W_out] (a slice of its output) that each chunk is copied into
+    /// instead of concatenating the chunks; the destination is returned then.</summary>
+    internal static Tensor ConvolveRows(GridSampleColumns columns, Tensor offsetRows, Tensor maskRows, Tensor? bias, long r0,
+                                        bool needsGrad, long workingSetBytes, Tensor? destination = null)
+    {
+        using var scope = NewDisposeScope();
+        long outRows = offsetRows.shape[2];
+        long rowsPerChunk = Math.Clamp(workingSetBytes / Math.Max(1, columns.BytesPerOutputRow), 1, outRows);
         var chunks = new List<Tensor>();
-        for (long r0 = 0; r0 < shape.OutHeight; r0 += rowsPerChunk)
+        for (long c0 = 0; c0 < outRows; c0 += rowsPerChunk)
         {
-            long rows = Math.Min(rowsPerChunk, shape.OutHeight - r0);
+            long rows = Math.Min(rowsPerChunk, outRows - c0);
             using var chunkScope = NewDisposeScope();
-            var output = columns.Convolve(offset.narrow(2, r0, rows), mask.narrow(2, r0, rows), r0);   // [B, C_out, rows, W_out]
+            var output = columns.Convolve(offsetRows.narrow(2, c0, rows), maskRows.narrow(2, c0, rows), r0 + c0);   // [B, C_out, rows, W_out]
             if (bias is not null) output = needsGrad ? output + bias.view(1, -1, 1, 1) : output.add_(bias.view(1, -1, 1, 1));
-            chunks.Add(output.MoveToOuterDisposeScope());
+            if (destination is not null) destination.narrow(2, c0, rows).copy_(output);
+            else chunks.Add(output.MoveToOuterDisposeScope());
         }
+        if (destination is not null) return destination;
         var result = chunks.Count == 1 ? chunks[0] : cat(chunks, 2);
         return result.MoveToOuterDisposeScope();
     }

@@ -4,16 +4,20 @@ namespace Ridcp.Inference.Tiling;
 
 /// <summary>Estimated peak memory of one forward of the LQ network, from its architecture: feature maps of C
 /// channels at 1/s of the input size cost 4 C / s^2 bytes per input pixel, and at the peak about
-/// <see cref="LiveMapsPerLevel"/> of them are alive at each scale (both decoder branches, the skip inputs of the
-/// ResBlocks, the WarpBlock's concatenation, offsets and masks, GroupNorm temporaries, the allocator's slack); the
-/// latent level adds the Swin block's temporaries (q, k, v, the MLP's 4C hidden map, the attention matrices of
-/// every head) and the matching distances to every code.</summary>
+/// <see cref="LiveMapsPerLevel"/> of them count at each scale; the latent level adds the Swin block's temporaries
+/// (q, k, v, the MLP's 4C hidden map, the attention matrices of every head).</summary>
 /// <remarks>The constants were fitted to measured peaks (VmHWM minus the resident size before the run) of
-/// whole-image runs of the bundled model and the official configuration; docs/tiling.md lists them.</remarks>
+/// whole-image runs of the bundled model and the official configuration (docs/benchmarks.md, "Bounded working set
+/// of the warp blocks"). Since the warp blocks run in row bands and matching in row chunks (inference), the live
+/// maps at the peak are about 5 full-resolution ones (the code decoder's output, a ResBlock's input and two
+/// temporaries, the warp output), 650 B per pixel for the bundled model; the rest of the measured 1.3-1.75 kB
+/// per pixel is the kept heap's fragmentation (Core/NativeHeap: freed blocks too small for the next full-size
+/// map). The matching distances no longer grow with the image (16 MB chunks, Models/WeightedMatching).</remarks>
 public static class WorkingSet
 {
-    /// <summary>Feature maps alive at the peak, per scale (fitted, docs/tiling.md).</summary>
-    public const double LiveMapsPerLevel = 14;
+    /// <summary>Feature maps counted per scale: 11 gives the bundled model 2.13 kB per pixel against at most
+    /// 1.73 kB measured (0.27-2.1 MP, fp32), and the official configuration 5.7 kB against 3.8 kB measured.</summary>
+    public const double LiveMapsPerLevel = 11;
 
     /// <summary>Bytes per input pixel of one forward.</summary>
     public static double BytesPerPixel(VQWeightDehazeNetOptions o)
@@ -24,7 +28,7 @@ public static class WorkingSet
             floats += LiveMapsPerLevel * o.ChannelQueryDict[o.GtResolution >> i] / Math.Pow(4, i);
         double latentPixels = 1.0 / Math.Pow(4, depth);
         int c = o.LatentChannels, ws = o.SwinWindowSize;
-        floats += latentPixels * (8.0 * c + 2.0 * o.SwinNumHeads * ws * ws + 3.0 * o.CodebookParams[0].Size);
+        floats += latentPixels * (8.0 * c + 2.0 * o.SwinNumHeads * ws * ws);
         return 4 * floats;
     }
 

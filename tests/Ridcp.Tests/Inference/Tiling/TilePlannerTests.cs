@@ -7,7 +7,7 @@ namespace Ridcp.Tests.Inference.Tiling;
 /// <summary>The budget decides, before anything is allocated, whether an image runs whole or in tiles and how large.</summary>
 public class TilePlannerTests
 {
-    static readonly VQWeightDehazeNetOptions Bundled = new()
+    internal static readonly VQWeightDehazeNetOptions Bundled = new()
     {
         LqStage = true, CodebookParams = [new(64, 256, 64)],
         ChannelQueryDict = new SortedDictionary<int, int> { [64] = 64, [128] = 32, [256] = 32 },
