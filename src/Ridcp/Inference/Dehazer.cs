@@ -238,6 +238,15 @@ public sealed class Dehazer : IDisposable
         // fail ("too small even for the smallest tile").
         long resident = Math.Max(0, (ProcessMemory.CurrentRssBytes() ?? 0) - NativeHeap.FreeBytesHeld());
         var grid = TilePlanner.Plan(net.Options, hp, wp, MemoryBudgetBytes, resident);
+        if (grid is not null)
+        {
+            // Tiles are sized from a resident size that holds nothing reusable: glibc's free-byte count includes
+            // blocks in other threads' arenas (the decoder's) that this forward cannot reuse, which at 16 MP let
+            // the planner count on 0.7 GB that was not there. Handing the free pages back makes the resident size
+            // exact; a tiled image does not miss the kept pages.
+            NativeHeap.ReleaseFreeMemory();
+            grid = TilePlanner.Plan(net.Options, hp, wp, MemoryBudgetBytes, ProcessMemory.CurrentRssBytes() ?? 0);
+        }
         LastGrid = grid;
         if (grid is null) return net.Test(x, alpha).Output;
         var output = ForwardTiled(x, grid, alpha, releaseInput);
@@ -257,6 +266,9 @@ public sealed class Dehazer : IDisposable
         // The statistics pass runs at the tiles' size: what the planner sized for them, and blocks the kept heap then
         // hands to the tiles (a larger seed would set the peak and leave blocks of other sizes behind).
         TiledForward.Seed(net, padded, statistics, grid.LargestTilePixels, alpha);
+        // The seed's maps have other sizes than the tiles' (the picture's shape, not the tile's): handed back, its
+        // freed blocks cannot add a second set of blocks under the tiles' peak.
+        NativeHeap.ReleaseFreeMemory();
         return scope.MoveToOuter(TiledForward.Run(net, padded, grid, alpha, statistics, TileProgress, cropHeight: h, cropWidth: w));
     }
 

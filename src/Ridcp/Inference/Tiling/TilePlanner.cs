@@ -12,9 +12,10 @@ namespace Ridcp.Inference.Tiling;
 /// the tiles.</remarks>
 public static class TilePlanner
 {
-    /// <summary>Pixels computed over all tiles per image pixel at which tiles stop growing: 1.25 (the bundled
-    /// model's 64 px halo around 1152 px cores; time per megapixel of a tiled image, docs/benchmarks.md).</summary>
-    public const double UsefulOverhead = 1.25;
+    /// <summary>Pixels computed over all tiles per image pixel at which tiles stop growing: 1.3 (the bundled model's
+    /// 64 px halo around cores of about 800 px, windows under 1 MP). Measured at 16 MP: time per megapixel within a
+    /// few percent of a whole 1 MP image's, peak memory docs/benchmarks.md.</summary>
+    public const double UsefulOverhead = 1.3;
 
     /// <summary>Largest image (in pixels) whose whole forward fits the same budget.</summary>
     public static long WholeImagePixels(VQWeightDehazeNetOptions o, long forNetworkBytes) =>

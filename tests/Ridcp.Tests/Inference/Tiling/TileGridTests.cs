@@ -34,6 +34,17 @@ public class TileGridTests
     }
 
     [Fact]
+    public void Cores_are_balanced_so_no_thin_row_of_tiles_is_left()
+    {
+        // 3008 rows in cores of at most 992: 4 rows of 768/736 px, not three of 992 and one of 32.
+        var grid = new TileGrid(3008, 5344, 992, 64, 32);
+        var coreHeights = grid.Tiles.Select(t => t.Core.Height).Distinct().ToList();
+        Assert.Equal(new long[] { 768, 736 }, coreHeights);
+        Assert.All(grid.Tiles, t => Assert.True(t.Core.Height <= 992 && t.Core.Width <= 992));
+        Assert.Equal(4 * 6, grid.Tiles.Count);
+    }
+
+    [Fact]
     public void Sizes_off_the_grid_are_refused()
     {
         Assert.Throws<ArgumentException>(() => new TileGrid(100, 320, 64, 32, 32));
