@@ -6,7 +6,7 @@ namespace Ridcp.Inference.Tiling;
 
 /// <summary>The LQ network's test-time forward over a padded image, tile by tile, every tile normalised with the
 /// same image-wide statistics (GroupNorm moments, NFA means: ImageWideStatistics), and each keeping its core. The
-/// statistics come from a whole-image forward of the picture shrunk to what the budget holds (<see cref="Seed"/>);
+/// statistics come from a whole-image forward of the picture shrunk to a tile's size (<see cref="Seed"/>);
 /// passes that re-gather them at full resolution are possible but do not converge (docs/tiling.md), so none is made
 /// by default. One dispose scope per tile.</summary>
 public static class TiledForward
