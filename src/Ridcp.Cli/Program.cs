@@ -5,7 +5,11 @@ namespace Ridcp.Cli;
 
 public static class Program
 {
-    public static int Main(string[] args) => CliInvocation.Run(Build(), args);
+    public static int Main(string[] args)
+    {
+        AllocatorLauncher.RestartOnJemallocIfInstalled();
+        return CliInvocation.Run(Build(), args);
+    }
 
     /// <summary>The whole command tree; each command lives in Commands/ and calls a library service.</summary>
     public static RootCommand Build()

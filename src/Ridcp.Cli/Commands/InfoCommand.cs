@@ -31,6 +31,9 @@ public static class InfoCommand
             o.WriteLine($"TorchSharp native: {TorchNative.Status}");
             o.WriteLine($"CUDA available: {torch.cuda.is_available()}");
             o.WriteLine($"threads: {torch.get_num_threads()}");
+            o.WriteLine(Jemalloc.Version() is string jemalloc
+                ? $"memory allocator: jemalloc {jemalloc}, {Jemalloc.AllocatedBytes() / 1024} KiB allocated, {Jemalloc.ResidentBytes() / 1024} KiB resident ({AllocatorLauncher.Variable}=system for glibc's)"
+                : "memory allocator: glibc malloc (install libjemalloc2 for less memory and time: docs/benchmarks.md)");
             string model;
             try { model = Path.GetDirectoryName(BundledModel.Resolve())!; }
             catch (FileNotFoundException) { model = "not found (pass --weights)"; }

@@ -3,7 +3,8 @@ using System.Runtime.InteropServices;
 namespace Ridcp.Core;
 
 /// <summary>glibc malloc settings for processes that allocate the same large tensors over and over (training, and
-/// inference, where one forward pass frees and allocates dozens of full-resolution maps).</summary>
+/// inference, where one forward pass frees and allocates dozens of full-resolution maps). Where the process runs on
+/// jemalloc instead (Core/Jemalloc), the same calls ask jemalloc.</summary>
 /// <remarks>
 /// LibTorch takes every tensor from malloc. glibc serves blocks above its mmap threshold (at most 32 MB) with a
 /// fresh mmap and unmaps them on free, so every iteration the kernel faults in and zeroes each large activation
@@ -30,6 +31,8 @@ public static class NativeHeap
     /// (not glibc, or the user chose malloc settings through the environment).</summary>
     public static bool KeepFreedMemory()
     {
+        // jemalloc (Core/Jemalloc) keeps freed pages by its own settings (the launcher's MALLOC_CONF).
+        if (Jemalloc.Active) return Reusing = true;
         if (!OperatingSystem.IsLinux() || UserChoseSettings()) return false;
         try
         {
@@ -46,6 +49,7 @@ public static class NativeHeap
     /// memory budget must not charge them to the process (Inference/Dehazer's tile planning).</summary>
     public static long FreeBytesHeld()
     {
+        if (Jemalloc.Active) return Jemalloc.FreeBytesHeld();
         if (!OperatingSystem.IsLinux()) return 0;
         try { return (long)mallinfo2().fordblks; }
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException) { return 0; }
@@ -56,6 +60,7 @@ public static class NativeHeap
     /// under what comes next. Later allocations fault fresh pages in again. No-op where unsupported.</summary>
     public static void ReleaseFreeMemory()
     {
+        if (Jemalloc.Purge()) return;
         if (!OperatingSystem.IsLinux()) return;
         try { malloc_trim(0); }
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException) { }
