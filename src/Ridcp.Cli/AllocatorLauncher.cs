@@ -23,13 +23,16 @@ public static class AllocatorLauncher
         "/usr/lib64/libjemalloc.so.2", "/usr/lib/libjemalloc.so.2",
     ];
 
+    /// <summary>The jemalloc library found at one of Debian's (or other distributions') usual paths, or null.</summary>
+    public static string? InstalledLibrary => Candidates.FirstOrDefault(File.Exists);
+
     /// <summary>Execs the process again on jemalloc when it should; returns only when it does not.</summary>
     public static void RestartOnJemallocIfInstalled()
     {
         if (!OperatingSystem.IsLinux() || Environment.GetEnvironmentVariable(Started) is not null) return;
         string? choice = Environment.GetEnvironmentVariable(Variable);
         if (string.Equals(choice, "system", StringComparison.OrdinalIgnoreCase)) return;
-        string? library = string.IsNullOrEmpty(choice) ? Candidates.FirstOrDefault(File.Exists) : choice;
+        string? library = string.IsNullOrEmpty(choice) ? InstalledLibrary : choice;
         if (library is null || !File.Exists(library) || Core.Jemalloc.Active) return;
         string[] argv;
         try { argv = File.ReadAllText("/proc/self/cmdline").Split('\0', StringSplitOptions.None)[..^1]; }

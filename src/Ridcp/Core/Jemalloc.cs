@@ -55,10 +55,6 @@ public static class Jemalloc
     /// <summary>Bytes of jemalloc's pages that are resident ("stats.resident"); null without jemalloc.</summary>
     public static long? ResidentBytes() => ReadSize("stats.resident");
 
-    /// <summary>Bytes jemalloc holds resident but not allocated (freed, kept for reuse); 0 without jemalloc.</summary>
-    public static long FreeBytesHeld() =>
-        ResidentBytes() is long resident && AllocatedBytes() is long allocated ? Math.Max(0, resident - allocated) : 0;
-
     /// <summary>Returns every arena's unused pages to the kernel ("arena.&lt;all&gt;.purge"); false without jemalloc.</summary>
     public static bool Purge()
     {

@@ -44,17 +44,6 @@ public static class NativeHeap
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException) { return false; }
     }
 
-    /// <summary>Bytes the heap holds free for reuse (glibc's mallinfo2 fordblks, all arenas); 0 where unknown. While
-    /// freed memory is kept, the resident size counts them although the next image's forward will reuse them, so a
-    /// memory budget must not charge them to the process (Inference/Dehazer's tile planning).</summary>
-    public static long FreeBytesHeld()
-    {
-        if (Jemalloc.Active) return Jemalloc.FreeBytesHeld();
-        if (!OperatingSystem.IsLinux()) return 0;
-        try { return (long)mallinfo2().fordblks; }
-        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException) { return 0; }
-    }
-
     /// <summary>Hands the heap's free memory back to the kernel (glibc's malloc_trim(0): whole free pages anywhere in
     /// the heap, not only at its top), for a moment where the blocks a large job freed would otherwise stay resident
     /// under what comes next. Later allocations fault fresh pages in again. No-op where unsupported.</summary>
@@ -68,16 +57,6 @@ public static class NativeHeap
 
     [DllImport("libc", EntryPoint = "malloc_trim")]
     static extern int malloc_trim(nuint pad);
-
-    /// <summary>glibc's struct mallinfo2 (malloc.h, glibc ≥ 2.33): ten size_t fields.</summary>
-    [StructLayout(LayoutKind.Sequential)]
-    struct MallInfo2
-    {
-        public nuint arena, ordblks, smblks, hblks, hblkhd, usmblks, fsmblks, uordblks, fordblks, keepcost;
-    }
-
-    [DllImport("libc", EntryPoint = "mallinfo2")]
-    static extern MallInfo2 mallinfo2();
 
     static bool UserChoseSettings() =>
         Environment.GetEnvironmentVariable("MALLOC_MMAP_MAX_") is not null ||

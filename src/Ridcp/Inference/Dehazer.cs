@@ -233,17 +233,14 @@ public sealed class Dehazer : IDisposable
         long h = x.shape[2], w = x.shape[3];
         int m = net.Options.PadMultiple;
         long hp = MirrorPadding.Target(h, m), wp = MirrorPadding.Target(w, m);
-        // What the process holds, less the freed blocks the kept heap (Core/NativeHeap) will hand to this forward:
-        // after a large image they are most of the resident size, and charging them made the next image's budget
-        // fail ("too small even for the smallest tile").
-        long resident = Math.Max(0, (ProcessMemory.CurrentRssBytes() ?? 0) - NativeHeap.FreeBytesHeld());
-        var grid = TilePlanner.Plan(net.Options, hp, wp, MemoryBudgetBytes, resident);
-        if (grid is not null)
+        // Planned first against everything the process holds, the kept heap's free blocks (Core/NativeHeap)
+        // included: if the whole image fits even so, it runs whole. Otherwise those pages are handed back and the
+        // image is planned again against what is left: the heap's own free-byte count is no measure (glibc's counts
+        // blocks in other threads' arenas, which the decoder left at 16 MP and this forward cannot reuse, and pages
+        // already handed back), and after a large image the kept blocks would make the next image look too large.
+        TileGrid? grid = null;
+        if (!TilePlanner.FitsWhole(net.Options, hp, wp, MemoryBudgetBytes, ProcessMemory.CurrentRssBytes() ?? 0))
         {
-            // Tiles are sized from a resident size that holds nothing reusable: glibc's free-byte count includes
-            // blocks in other threads' arenas (the decoder's) that this forward cannot reuse, which at 16 MP let
-            // the planner count on 0.7 GB that was not there. Handing the free pages back makes the resident size
-            // exact; a tiled image does not miss the kept pages.
             NativeHeap.ReleaseFreeMemory();
             grid = TilePlanner.Plan(net.Options, hp, wp, MemoryBudgetBytes, ProcessMemory.CurrentRssBytes() ?? 0);
         }

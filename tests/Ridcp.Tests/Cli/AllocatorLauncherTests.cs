@@ -9,10 +9,7 @@ namespace Ridcp.Tests.Cli;
 /// RIDCP_REQUIRE_JEMALLOC=1, so there the jemalloc side cannot be skipped.</summary>
 public class AllocatorLauncherTests
 {
-    static readonly string[] Libraries =
-        ["/usr/lib/x86_64-linux-gnu/libjemalloc.so.2", "/usr/lib/aarch64-linux-gnu/libjemalloc.so.2", "/usr/lib64/libjemalloc.so.2", "/usr/lib/libjemalloc.so.2"];
-
-    static bool Installed => Libraries.Any(File.Exists);
+    static bool Installed => Ridcp.Cli.AllocatorLauncher.InstalledLibrary is not null;
 
     static (int Code, string Out) Info(string? allocator)
     {

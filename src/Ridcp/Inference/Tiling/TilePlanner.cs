@@ -26,6 +26,10 @@ public static class TilePlanner
     public static long NetworkBytes(long hp, long wp, long budgetBytes, long residentBytes, bool reserveFixed = true) =>
         budgetBytes - residentBytes - (reserveFixed ? WorkingSet.FixedBytes : 0) - (long)(WorkingSet.ImageBytesPerPixel * hp * wp);
 
+    /// <summary>Whether the whole padded image's forward fits what the budget leaves.</summary>
+    public static bool FitsWhole(VQWeightDehazeNetOptions o, long hp, long wp, long budgetBytes, long residentBytes) =>
+        WorkingSet.ForwardBytes(o, hp * wp) <= NetworkBytes(hp, wp, budgetBytes, residentBytes);
+
     /// <summary>The grid for a padded image of hp x wp pixels, or null when the whole image fits.</summary>
     /// <param name="budgetBytes">The whole process's budget (--max-memory).</param>
     /// <param name="residentBytes">What the process already holds (runtime, native library, weights).</param>
@@ -36,7 +40,7 @@ public static class TilePlanner
     /// <exception cref="InvalidDataException">not even the smallest tile fits the budget</exception>
     public static TileGrid? Plan(VQWeightDehazeNetOptions o, long hp, long wp, long budgetBytes, long residentBytes, int? halo = null)
     {
-        if (WorkingSet.ForwardBytes(o, hp * wp) <= NetworkBytes(hp, wp, budgetBytes, residentBytes)) return null;
+        if (FitsWhole(o, hp, wp, budgetBytes, residentBytes)) return null;
         int h = halo ?? TiledForward.DefaultHalo(o);
         int m = o.PadMultiple;
         var grid = Tiles(o, hp, wp, h, NetworkBytes(hp, wp, budgetBytes, residentBytes))
