@@ -32,22 +32,27 @@ public static class Jemalloc
 
     static byte[] Name(string name) => Encoding.ASCII.GetBytes(name + "\0");
 
-    /// <summary>A size_t statistic ("stats.resident"), refreshed first; null without jemalloc or on error.</summary>
-    static long? ReadSize(string name)
+    /// <summary>A pointer-sized value of jemalloc's (a size_t statistic, a string's address); null without jemalloc or
+    /// on error. Statistics are refreshed first when <paramref name="refresh"/>.</summary>
+    static IntPtr? Read(string name, bool refresh)
     {
         if (mallctl is null) return null;
         IntPtr value = Marshal.AllocHGlobal(IntPtr.Size * 2), length = value + IntPtr.Size;
         try
         {
-            // "epoch" makes jemalloc refresh its cached statistics.
-            Marshal.WriteInt64(value, 1);
+            if (refresh)
+            {
+                // "epoch" (a uint64 written to it) makes jemalloc refresh its cached statistics.
+                Marshal.WriteInt64(value, 1);
+                mallctl(Name("epoch"), IntPtr.Zero, IntPtr.Zero, value, 8);
+            }
             Marshal.WriteIntPtr(length, IntPtr.Size);
-            mallctl(Name("epoch"), IntPtr.Zero, IntPtr.Zero, value, 8);
-            Marshal.WriteIntPtr(length, IntPtr.Size);
-            return mallctl(Name(name), value, length, IntPtr.Zero, 0) == 0 ? Marshal.ReadInt64(value) : null;
+            return mallctl(Name(name), value, length, IntPtr.Zero, 0) == 0 ? Marshal.ReadIntPtr(value) : null;
         }
         finally { Marshal.FreeHGlobal(value); }
     }
+
+    static long? ReadSize(string name) => Read(name, refresh: true) is IntPtr v ? (long)v : null;
 
     /// <summary>Bytes jemalloc has handed out and not got back ("stats.allocated"); null without jemalloc.</summary>
     public static long? AllocatedBytes() => ReadSize("stats.allocated");
@@ -63,15 +68,5 @@ public static class Jemalloc
     }
 
     /// <summary>jemalloc's version string, or null.</summary>
-    public static string? Version()
-    {
-        if (mallctl is null) return null;
-        IntPtr value = Marshal.AllocHGlobal(IntPtr.Size * 2), length = value + IntPtr.Size;
-        try
-        {
-            Marshal.WriteIntPtr(length, IntPtr.Size);
-            return mallctl(Name("version"), value, length, IntPtr.Zero, 0) == 0 ? Marshal.PtrToStringAnsi(Marshal.ReadIntPtr(value)) : null;
-        }
-        finally { Marshal.FreeHGlobal(value); }
-    }
+    public static string? Version() => Read("version", refresh: false) is IntPtr text ? Marshal.PtrToStringAnsi(text) : null;
 }

@@ -17,10 +17,6 @@ public static class TilePlanner
     /// few percent of a whole 1 MP image's, peak memory docs/benchmarks.md.</summary>
     public const double UsefulOverhead = 1.3;
 
-    /// <summary>Largest image (in pixels) whose whole forward fits the same budget.</summary>
-    public static long WholeImagePixels(VQWeightDehazeNetOptions o, long forNetworkBytes) =>
-        (long)(forNetworkBytes / WorkingSet.BytesPerPixel(o));
-
     /// <summary>Bytes left for the network's forward once the process, the fixed part of the working set (when
     /// <paramref name="reserveFixed"/>) and the image buffers are counted.</summary>
     public static long NetworkBytes(long hp, long wp, long budgetBytes, long residentBytes, bool reserveFixed = true) =>
