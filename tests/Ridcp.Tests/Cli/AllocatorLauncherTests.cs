@@ -55,4 +55,13 @@ public class AllocatorLauncherTests
         Assert.Equal(0, code);
         Assert.Contains("memory allocator: glibc malloc", output);
     }
+
+    [Fact]
+    public void A_missing_allocator_library_is_ignored_and_the_command_runs_on_glibc()
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        var (code, output) = Info("/nonexistent/libjemalloc.so.2");
+        Assert.Equal(0, code);
+        Assert.Contains("memory allocator: glibc malloc", output);
+    }
 }
