@@ -27,6 +27,13 @@ public sealed class DecoderBlock : nn.Module<Tensor, Tensor>
             new ResBlock(outChannel, outChannel, normType, actType),
             new ResBlock(outChannel, outChannel, normType, actType));
 
+    /// <summary>Upsample, conv, ResBlock, ResBlock: the layers of one stage (of a DecoderBlock or, via
+    /// <see cref="Layers"/>, a residual-decoder upsampler), for a forward run layer by layer (Inference/Streaming).</summary>
+    internal static nn.Module<Tensor, Tensor>[] LayersOf(nn.Module<Tensor, Tensor> sequential) =>
+        sequential.children().Cast<nn.Module<Tensor, Tensor>>().ToArray();
+
+    internal nn.Module<Tensor, Tensor>[] StageLayers => LayersOf(block);
+
     /// <remarks>Inference runs in channels-last order (Core/ChannelsLast).</remarks>
     public override Tensor forward(Tensor input) => block.forward(ChannelsLast.ForInference(input));
 }

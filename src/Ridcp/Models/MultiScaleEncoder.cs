@@ -38,6 +38,15 @@ public sealed class MultiScaleEncoder : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
+    /// <summary>in_conv, for a forward run layer by layer (Inference/Streaming).</summary>
+    internal nn.Module<Tensor, Tensor> InConv => in_conv;
+
+    /// <summary>The layers of stage <paramref name="i"/> (stride-2 conv, ResBlock, ResBlock), in order.</summary>
+    internal nn.Module<Tensor, Tensor>[] StageLayers(int i) => blocks[i].children().Cast<nn.Module<Tensor, Tensor>>().ToArray();
+
+    /// <summary>The LQ stage's Swin layers (the last block), or null on the HQ stage.</summary>
+    internal nn.Module<Tensor, Tensor>? Swin => blocks[^1] as Ridcp.Bricks.Swin.SwinLayers;
+
     public override Tensor forward(Tensor input)
     {
         using var scope = NewDisposeScope();

@@ -135,8 +135,16 @@ public sealed class VQWeightDehazeNet : nn.Module
     /// that make the image.</summary>
     internal IEnumerable<nn.Module> Float32Modules() => [multiscale_encoder, before_quant_group, quantize_group, out_conv, residual_conv];
 
+    // The parts, for a forward run layer by layer (Inference/Streaming).
+    internal MultiScaleEncoder Encoder => multiscale_encoder;
+    internal MultiScaleDecoder? ResidualDecoder => multiscale_decoder;
+    internal nn.Module<Tensor, Tensor> BeforeQuant => before_quant_group[0];
+    internal CombineQuantBlock AfterQuant => after_quant_group[0];
+    internal DecoderBlock DecoderStage(int i) => decoder_group[i];
+    internal Conv2d ResidualConv => residual_conv;
+
     /// <summary><paramref name="x"/> in the dtype of <paramref name="receiver"/>'s weights.</summary>
-    private static Tensor InTypeOf(nn.Module receiver, Tensor x)
+    internal static Tensor InTypeOf(nn.Module receiver, Tensor x)
     {
         var type = receiver.parameters().First().dtype;
         return x.dtype == type ? x : x.to(type);

@@ -48,6 +48,26 @@ public sealed class NormLayer : nn.Module<Tensor, Tensor>
         return gn;
     }
 
+    /// <summary>GroupNorm of x [1, C, H, W] with given per-group moments (biased variance) instead of x's own: in a
+    /// forward run stripe by stripe (Inference/Streaming) those of the whole map.</summary>
+    /// <remarks>batch_norm in evaluation mode normalises each channel by given moments and applies the affine
+    /// parameters; with each channel given its group's moments that is GroupNorm, in one fused kernel. Moments and
+    /// affine parameters go in as float32 also for a bf16 map (LibTorch's GroupNorm computes them in float32 too).</remarks>
+    internal bool IsGroupNorm => isGroupNorm;
+
+    internal Tensor Normalise(Tensor x, double[] groupMean, double[] groupVariance)
+    {
+        if (!isGroupNorm) throw new InvalidOperationException("given moments apply to a GroupNorm only");
+        var gn = (GroupNorm)norm;
+        long perGroup = x.shape[1] / GroupCount;
+        using var scope = NewDisposeScope();
+        var mean = tensor(groupMean, device: x.device).to(ScalarType.Float32).repeat_interleave(perGroup);
+        var variance = tensor(groupVariance, device: x.device).to(ScalarType.Float32).repeat_interleave(perGroup);
+        var y = nn.functional.batch_norm(x, mean, variance, gn.weight!.to(ScalarType.Float32), gn.bias!.to(ScalarType.Float32),
+                                         training: false, momentum: 0, eps: GroupNormEps);
+        return y.MoveToOuterDisposeScope();
+    }
+
     /// <remarks>In a tiled forward the group statistics are the whole image's (ImageWideStatistics).</remarks>
     public override Tensor forward(Tensor x) =>
         isGroupNorm && ImageWideStatistics.Active is { } wide

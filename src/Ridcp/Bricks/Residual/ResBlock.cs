@@ -27,6 +27,10 @@ public sealed class ResBlock : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
+    /// <summary>norm, act, conv, norm, act, conv: the block's layers in order, for a forward run layer by layer
+    /// (Inference/Streaming), which needs the image-wide moments before each norm.</summary>
+    internal nn.Module<Tensor, Tensor>[] Layers => conv.children().Cast<nn.Module<Tensor, Tensor>>().ToArray();
+
     /// <remarks>The sum is taken in place on the conv output, which autograd does not need (only the conv's input
     /// and weight): one full-size map less per block.</remarks>
     public override Tensor forward(Tensor input) => conv.forward(input).add_(input);

@@ -1,0 +1,47 @@
+using static TorchSharp.torch;
+
+namespace Ridcp.Inference.Streaming;
+
+/// <summary>Image-wide sums of a feature map, gathered stripe by stripe: per channel group the sum and the sum of
+/// squares, in double precision, so that the stripes' sums add up to the whole map's. They give the GroupNorm
+/// moments and the NFA means a whole-image forward computes over the whole map.</summary>
+public sealed class GroupSums(int groups)
+{
+    readonly double[] sum = new double[groups];
+    readonly double[] sumSq = new double[groups];
+    long count;
+
+    public int Groups => groups;
+
+    /// <summary>Adds a stripe [1, rows, W, C] (channels innermost, dense).</summary>
+    public void Add(Tensor nhwc)
+    {
+        using var scope = NewDisposeScope();
+        long c = nhwc.shape[^1];
+        if (c % groups != 0) throw new ArgumentException($"{c} channels do not split into {groups} groups");
+        var grouped = nhwc.reshape(-1, groups, c / groups);
+        // In chunks of about a million values: the double copy of a whole stripe would double its memory.
+        long step = Math.Max(1, (1L << 20) / c);
+        for (long p0 = 0; p0 < grouped.shape[0]; p0 += step)
+        {
+            using var chunk = NewDisposeScope();
+            var part = grouped.narrow(0, p0, Math.Min(step, grouped.shape[0] - p0)).to(ScalarType.Float64);
+            var s = part.sum([0, 2]).data<double>().ToArray();
+            var q = part.square().sum([0, 2]).data<double>().ToArray();
+            for (int g = 0; g < groups; g++) { sum[g] += s[g]; sumSq[g] += q[g]; }
+        }
+        count += grouped.shape[0] * grouped.shape[2];
+    }
+
+    /// <summary>Per group mean and biased variance (the GroupNorm definitions).</summary>
+    public (double[] Mean, double[] Variance) Moments()
+    {
+        if (count == 0) throw new InvalidOperationException("no rows were summed");
+        var mean = sum.Select(s => s / count).ToArray();
+        var variance = sumSq.Select((q, g) => Math.Max(0, q / count - mean[g] * mean[g])).ToArray();
+        return (mean, variance);
+    }
+
+    /// <summary>Mean over all values (one group).</summary>
+    public double Mean => sum.Sum() / ((double)count * groups);
+}

@@ -1,0 +1,283 @@
+using Ridcp.Bricks;
+using Ridcp.Bricks.Neighborhood;
+using Ridcp.Bricks.Residual;
+using Ridcp.Core;
+using Ridcp.Models;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Ridcp.Inference.Streaming;
+
+/// <summary>The LQ network's test-time forward (encode_and_decode, residual-branch image) over a padded image too
+/// large for memory, computed layer group by layer group over the whole image, each in stripes of rows, with the
+/// feature maps between groups kept in temporary files (<see cref="SpilledMap"/>). The result is the whole-image
+/// computation's: a group ends wherever the next layer needs something of the whole map — every GroupNorm its
+/// moments, the residual decoder's NFA its means — and those are summed over all stripes of the map before the next
+/// group starts, so no statistic is estimated; and each stripe's halo covers its group's reach (docs/tiling.md).</summary>
+/// <remarks>The groups: the encoder's first convolutions; each ResBlock in two halves (norm, act, conv | norm, act,
+/// conv, + skip); the stride-2 and upsampling convs; the Swin layers (halo: their windows); matching with the
+/// convolutions around it; the warp blocks (halo grown per stripe until every deformable sample of the stripe's
+/// rows lies inside it); residual_conv. Needs an LQ network with the residual decoder and the codebook at the
+/// encoder's resolution (the official and the bundled configurations).</remarks>
+public sealed class StreamedForward : IDisposable
+{
+    /// <summary>Working memory a stage's stripes are sized for at most: larger stripes save a few halo rows and
+    /// cost memory in proportion.</summary>
+    public const long StripeWorkingSetCap = 512L << 20;
+
+    /// <summary>Feature maps a stage holds per input pixel of its window at its finest scale: its inputs, the
+    /// normalised map, the conv's output and the conv's own copies.</summary>
+    const double LiveMaps = 6;
+
+    readonly VQWeightDehazeNet net;
+    readonly VQWeightDehazeNetOptions o;
+    readonly string folder;
+    readonly StripeRunner run;
+    readonly List<SpilledMap> maps = [];
+
+    StreamedForward(VQWeightDehazeNet net, long heightPx, long widthPx, long stripeBudgetBytes, string folder, Action<StreamProgress>? progress)
+    {
+        this.net = net;
+        o = net.Options;
+        this.folder = folder;
+        run = new StripeRunner(heightPx, widthPx, Math.Min(stripeBudgetBytes, StripeWorkingSetCap), StageCount(o), progress);
+    }
+
+    /// <summary>The residual-branch image [1, 3, cropHeight, cropWidth] (test()'s crop) of the padded input
+    /// [1, 3, Hp, Wp], float32.</summary>
+    /// <param name="stripeBudgetBytes">Memory for one stage's stripe (the budget left after the image buffers).</param>
+    /// <param name="folder">Where the feature maps are spilled (the temporary folder).</param>
+    public static Tensor Run(VQWeightDehazeNet net, Tensor padded, float alpha, long stripeBudgetBytes, string folder,
+                             long cropHeight, long cropWidth, Action<StreamProgress>? progress = null)
+    {
+        CheckSupported(net.Options);
+        using var _ = no_grad();
+        using var forward = new StreamedForward(net, padded.shape[2], padded.shape[3], stripeBudgetBytes, folder, progress);
+        return forward.Forward(new TensorRows(padded, 1), alpha, cropHeight, cropWidth);
+    }
+
+    /// <summary>Throws <see cref="NotSupportedException"/> for networks this forward cannot run.</summary>
+    public static void CheckSupported(VQWeightDehazeNetOptions o)
+    {
+        if (!o.LqStage || !o.UseResidual || (o.GtResolution >> o.MaxDepth) != o.CodebookParams[0].Scale)
+            throw new NotSupportedException("only an LQ network with the residual decoder and its codebook at the encoder's resolution runs in stripes");
+        if (o.NormType.ToLowerInvariant() == "in")
+            throw new NotSupportedException("instance norm has per-image statistics that a striped forward does not gather");
+    }
+
+    /// <summary>Stages of the forward (progress): the encoder's input convs, 2 halves per ResBlock, the stride-2 and
+    /// upsampling convs, the Swin layers, matching, the warp blocks and residual_conv.</summary>
+    public static int StageCount(VQWeightDehazeNetOptions o)
+    {
+        int d = o.MaxDepth;
+        bool warp = o.UseWarp && !o.OnlyResidual;
+        return (1 + 4 * d + (d - 1)) + 1 + 1 + (4 * d + (d - 1)) + d * (1 + 4 + (warp ? 1 : 0)) + 1;
+    }
+
+    /// <summary>Upper bound of the spilled maps' bytes alive at once: four maps of each scale's channels at that
+    /// scale (float32), which covers the deepest point (code decoder output, residual features, warp output and a
+    /// ResBlock's half at full resolution, and what waits at the coarser scales).</summary>
+    public static long SpillBytes(VQWeightDehazeNetOptions o, long heightPx, long widthPx)
+    {
+        double bytes = 0;
+        for (int i = 0; i <= o.MaxDepth; i++)
+            bytes += 4.0 * 4 * o.ChannelQueryDict[o.GtResolution >> i] * heightPx * widthPx / (1L << (2 * i));
+        return (long)bytes;
+    }
+
+    Tensor Forward(IFeatureRows image, float alpha, long cropHeight, long cropWidth)
+    {
+        var enc = net.Encoder;
+        int d = o.MaxDepth, latent = 1 << d;
+
+        // Encoder: in_conv and the first stride-2 conv, then per scale two ResBlocks, the next stride-2 conv between.
+        var first = enc.StageLayers(0);
+        var x = Stage("encoder input convs", [image], halo: 4, Bytes(1, 2), outScale: 2, sumGroups: NormLayer.GroupCount,
+                      w => first[0].forward(enc.InConv.forward(ChannelsLast.ForInference(In(enc, w.Inputs[0])))));
+        for (int i = 0; i < d; i++)
+        {
+            var layers = enc.StageLayers(i);
+            if (i > 0)
+            {
+                int s = 1 << i;
+                x = Replace(x, Stage($"encoder downsampling to 1/{2 * s}", [x], halo: 2 * s, Bytes(s, 2), 2 * s, NormLayer.GroupCount,
+                                     w => layers[0].forward(w.Inputs[0])));
+            }
+            x = Replace(x, ResBlock($"encoder ResBlock 1/{2 << i} a", (ResBlock)layers[1], x, NormLayer.GroupCount));
+            x = Replace(x, ResBlock($"encoder ResBlock 1/{2 << i} b", (ResBlock)layers[2], x, 0));
+        }
+
+        // Swin layers: no image-wide quantity, but their windows reach far.
+        var swin = enc.Swin!;
+        var encFeats = Replace(x, Stage("Swin layers", [x], SwinHalo(), SwinBytes(), latent, 0, w => swin.forward(w.Inputs[0])));
+
+        // Matching and the first code-decoder convs (after_quant, upsample, conv) up to the first GroupNorm.
+        var dec0 = net.DecoderStage(0).StageLayers;
+        var a = Stage("matching", [encFeats], halo: 2 * latent, Bytes(latent / 2, 2), latent / 2, NormLayer.GroupCount, w =>
+        {
+            var feat = net.BeforeQuant.forward(In(net.BeforeQuant, w.Inputs[0]));
+            var z = o.UseQuantize ? net.Quantizer.Forward(feat, null, alpha).ZQuant : feat;
+            var after = net.AfterQuant.forward(In(net.AfterQuant, z));
+            return dec0[1].forward(dec0[0].forward(ChannelsLast.ForInference(In(net.DecoderStage(0), after))));
+        });
+
+        // Code decoder: per scale two ResBlocks; its output at each scale waits for the warp block of that scale.
+        var code = new SpilledMap[d];
+        for (int i = 0; i < d; i++)
+        {
+            var layers = net.DecoderStage(i).StageLayers;
+            int s = latent >> (i + 1);
+            if (i > 0)
+                a = Stage($"code decoder upsampling to 1/{s}", [code[i - 1]], halo: 2 * s, Bytes(s, 2), s, NormLayer.GroupCount,
+                          w => layers[1].forward(layers[0].forward(ChannelsLast.ForInference(In(net.DecoderStage(i), w.Inputs[0])))));
+            a = Replace(a, ResBlock($"code decoder ResBlock 1/{s} a", (ResBlock)layers[2], a, NormLayer.GroupCount));
+            code[i] = Replace(a, ResBlock($"code decoder ResBlock 1/{s} b", (ResBlock)layers[3], a, 0));
+        }
+
+        // Residual decoder: per scale upsample and conv from the combined features, two ResBlocks, the warp block.
+        var res = net.ResidualDecoder!;
+        bool warp = o.UseWarp && !o.OnlyResidual;
+        SpilledMap[] combined = [encFeats];   // what the next scale's upsampler reads (and Combine adds up)
+        Tensor? ratio = null;
+        for (int i = 0; i < d; i++)
+        {
+            var layers = res.UpsamplerLayers(i);
+            int s = latent >> (i + 1);
+            var previousRatio = ratio;
+            var u = Stage($"residual decoder upsampling to 1/{s}", combined, halo: 2 * s, Bytes(s, 3), s, NormLayer.GroupCount,
+                          w => layers[1].forward(layers[0].forward(ChannelsLast.ForInference(Combine(res, w.Inputs, previousRatio)))));
+            foreach (var m in combined) Release(m);
+            u = Replace(u, ResBlock($"residual decoder ResBlock 1/{s} a", (ResBlock)layers[2], u, NormLayer.GroupCount));
+            u = Replace(u, ResBlock($"residual decoder ResBlock 1/{s} b", (ResBlock)layers[3], u, warp ? 1 : 0));
+            if (!warp)
+            {
+                if (o.OnlyResidual) Release(code[i]);
+                combined = o.OnlyResidual ? [u] : [u, code[i]];
+                continue;
+            }
+            var block = res.Warp(i);
+            var aligned = Stage($"warp block 1/{s}", [code[i], u], halo: 4 * s, Bytes(s, 5), s, 1, w =>
+            {
+                var output = block.ForwardInBands(In(block, w.Inputs[0]), In(block, w.Inputs[1]), w.KeptRows(s), out var sampled);
+                // Exact only if every sample of the kept rows read rows the window holds (or zeros outside the image).
+                bool inside = (sampled.Lowest >= 0 || w.AtImageTop) && (sampled.Highest < w.Inputs[0].shape[2] || w.AtImageBottom);
+                return inside ? output : null;
+            });
+            Release(code[i]);
+            // NFA: mean(x) / mean(x_vq) of the whole maps, in float32 as MultiScaleDecoder divides them.
+            ratio = tensor((float)(u.Sums!.Mean / aligned.Sums!.Mean));
+            combined = [u, aligned];
+        }
+
+        // residual_conv on the combined full-resolution features, into the output image.
+        var output = zeros(1, 3, cropHeight, cropWidth);
+        var lastRatio = ratio;
+        run.Run("residual_conv", combined, haloPx: 1, Bytes(1, 3), 1, w =>
+            BlockAlignedConv.Forward(net.ResidualConv, In(net.ResidualConv, Combine(res, w.Inputs, lastRatio))),
+            (row, rows) =>
+            {
+                long n = Math.Min(rows.shape[2], cropHeight - row);
+                if (n > 0) output.narrow(2, row, n).copy_(rows.narrow(2, 0, n).narrow(3, 0, cropWidth));
+            });
+        foreach (var m in combined) Release(m);
+        return output;
+    }
+
+    /// <summary>The residual decoder's input at a scale: the encoder features, or the previous scale's residual
+    /// features plus its warp output times the NFA ratio mean(x) / mean(x_vq) (MultiScaleDecoder.forward), the
+    /// means being the whole maps'.</summary>
+    static Tensor Combine(MultiScaleDecoder res, Tensor[] inputs, Tensor? ratio)
+    {
+        var up = In(res, inputs[0]);
+        if (inputs.Length == 1) return up;
+        var other = In(res, inputs[1]);
+        return ratio is null ? up.add_(other) : up.add_(other.mul_(ratio));
+    }
+
+    /// <summary>A ResBlock in two stages: norm, act, conv (its GroupNorm with x's moments), then norm, act, conv
+    /// and the skip (its GroupNorm with the first half's moments).</summary>
+    SpilledMap ResBlock(string name, ResBlock block, SpilledMap x, int sumGroups)
+    {
+        var l = block.Layers;
+        var (norm1, norm2) = ((NormLayer)l[0], (NormLayer)l[3]);
+        int s = x.Scale;
+        var h = Stage(name + ", first half", [x], halo: s, Bytes(s, 1), s, NormLayer.GroupCount,
+                      w => l[2].forward(l[1].forward(Normalise(norm1, w.Inputs[0], x))));
+        var y = Stage(name + ", second half", [h, x], halo: s, Bytes(s, 2), s, sumGroups,
+                      w => l[5].forward(l[4].forward(Normalise(norm2, w.Inputs[0], h))).add_(w.Inputs[1]));
+        Release(h);
+        return y;
+    }
+
+    static Tensor Normalise(NormLayer norm, Tensor x, SpilledMap source)
+    {
+        if (!norm.IsGroupNorm) return norm.forward(x);
+        var (mean, variance) = source.Sums!.Moments();
+        return norm.Normalise(x, mean, variance);
+    }
+
+    /// <summary>Runs a stage into a new spilled map, made at the first stripe with the stripe's channels and type.</summary>
+    SpilledMap Stage(string name, IFeatureRows[] inputs, int halo, double bytesPerPixel, int outScale, int sumGroups,
+                     Func<StripeRunner.Window, Tensor?> compute)
+    {
+        SpilledMap? map = null;
+        run.Run(name, inputs, halo, bytesPerPixel, outScale, compute, (row, rows) =>
+        {
+            if (map is null)
+            {
+                long height = inputs[0].Height * inputs[0].Scale / outScale;
+                map = new SpilledMap(folder, rows.shape[1], height, rows.shape[3], rows.dtype, outScale, sumGroups);
+                maps.Add(map);
+            }
+            map.Write(row, rows);
+        });
+        return map!;
+    }
+
+    /// <summary><paramref name="next"/>, after releasing <paramref name="previous"/> (a map no later stage reads).</summary>
+    SpilledMap Replace(SpilledMap previous, SpilledMap next)
+    {
+        Release(previous);
+        return next;
+    }
+
+    void Release(SpilledMap map)
+    {
+        maps.Remove(map);
+        map.Dispose();
+    }
+
+    /// <summary>Bytes per input pixel of a stage whose finest maps are at 1/<paramref name="scale"/> with that scale's
+    /// channels: <paramref name="inputs"/> input windows plus <see cref="LiveMaps"/> working maps, float32.</summary>
+    double Bytes(int scale, int inputs) => 4.0 * (inputs + LiveMaps) * o.ChannelQueryDict[o.GtResolution / scale] / ((double)scale * scale);
+
+    /// <summary>The Swin stage: its maps and the transformer's temporaries (q, k, v, the MLP's hidden map, the
+    /// attention matrices of every head: WorkingSet's latent term) per latent pixel.</summary>
+    double SwinBytes()
+    {
+        int latent = 1 << o.MaxDepth, c = o.LatentChannels, ws = o.SwinWindowSize;
+        return 4.0 * ((2 + LiveMaps) * c + 8.0 * c + 2.0 * o.SwinNumHeads * ws * ws) / (latent * latent);
+    }
+
+    /// <summary>The Swin layers' reach in input pixels, rounded up to the pad multiple (whole windows): per layer a
+    /// window (or a neighbourhood with its dilation, which border clamping can shift by as much again), per RSTB its
+    /// 3x3 conv.</summary>
+    int SwinHalo()
+    {
+        int perBlock = 1;
+        for (int j = 0; j < o.SwinBlkDepth; j++)
+            perBlock += o.EncoderAttention == EncoderAttention.Swin
+                ? o.SwinWindowSize - 1
+                : (o.NatKernelSize - 1) * DinatDilation.For(o.EncoderAttention, j, o.NatKernelSize, o.SwinInputResolution);
+        int px = o.SwinNumBlocks * perBlock * (1 << o.MaxDepth);
+        return (px + StripeRunner.StripeAlignment - 1) / StripeRunner.StripeAlignment * StripeRunner.StripeAlignment;
+    }
+
+    static Tensor In(nn.Module receiver, Tensor x) => VQWeightDehazeNet.InTypeOf(receiver, x);
+
+    public void Dispose()
+    {
+        foreach (var m in maps) m.Dispose();
+        maps.Clear();
+    }
+}
