@@ -3,7 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Ridcp.Imaging;
 using Ridcp.Inference;
-using Ridcp.Inference.Tiling;
+using Ridcp.Inference.Streaming;
 using Ridcp.Models;
 using TorchSharp;
 
@@ -93,7 +93,7 @@ public static class BenchDehazeCommand
     }
 
     /// <summary>One run per size (3:2 images of the given megapixels), each after a reset of the peak: CPU and
-    /// wall time per megapixel, peak resident memory, and how the image was tiled.</summary>
+    /// wall time per megapixel, peak resident memory, and whether the image ran whole or in stripes.</summary>
     static int SizeSweep(TextWriter o, Dehazer dehazer, string sizes, string? photo, string? weightsPath)
     {
         var megapixels = sizes.Split(',').Select(t => double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && v > 0 ? v
@@ -102,7 +102,7 @@ public static class BenchDehazeCommand
         bool peaks = ProcessMemory.ResetPeak();
         o.WriteLine($"ridcp bench dehaze --size-sweep: {(weightsPath ?? "seeded random weights, official configuration")}, {(photo is null ? "smooth seeded images" : "upscaled " + Path.GetFileName(photo))}, budget {MemoryBudget.Describe(dehazer.MemoryBudgetBytes)}, {torch.get_num_threads()} threads, {Environment.ProcessorCount} CPUs");
         o.WriteLine($"resident before: {Mb(ProcessMemory.CurrentRssBytes())}{(peaks ? "" : " (peaks cannot be reset here: each peak is the largest so far)")}");
-        o.WriteLine("size | MP | wall s | CPU s | CPU s/MP | peak | tiles");
+        o.WriteLine("size | MP | wall s | CPU s | CPU s/MP | peak | run as");
         using var process = Process.GetCurrentProcess();
         foreach (double mp in megapixels)
         {
@@ -117,7 +117,7 @@ public static class BenchDehazeCommand
             double wall = clock.Elapsed.TotalSeconds;
             process.Refresh();
             double cpu = (process.TotalProcessorTime - cpu0).TotalSeconds, actual = (double)w * h / 1e6;
-            string tiles = dehazer.LastGrid is { } g ? $"{g.Tiles.Count} of {g.CoreSize} px + {g.Halo} px halo (x{g.Overhead:0.00} pixels)" : "whole image";
+            string tiles = dehazer.LastStripeBytes is { } b ? $"stripes of {MemoryBudget.Describe(b)} at most" : "whole image";
             o.WriteLine($"{w}x{h} | {actual:0.00} | {S(wall)} | {S(cpu)} | {S(cpu / actual)} | {Mb(ProcessMemory.PeakRssBytes())} | {tiles}");
         }
         return ExitCodes.Ok;

@@ -4,7 +4,7 @@ using System.Globalization;
 using Ridcp.Baselines;
 using Ridcp.Imaging;
 using Ridcp.Inference;
-using Ridcp.Inference.Tiling;
+using Ridcp.Inference.Streaming;
 using Ridcp.Matching;
 
 namespace Ridcp.Cli.Commands;
@@ -30,7 +30,7 @@ public static class DehazeCommand
         var maxSize = new Option<int?>("--max-size")
         { Description = $"Process images with h*w >= max-size^2 at half size and upsample the result (the official rule: --max-size {MaxSizeRule.OfficialMaxSize}); default: every image at its own size" };
         var maxMemory = new Option<string?>("--max-memory")
-        { Description = $"Memory budget such as 600M or 2G; larger images run in tiles with the whole image's statistics (default: {MemoryBudget.DefaultShareOfAvailable:P0} of the available memory)" };
+        { Description = $"Memory budget such as 600M or 2G; larger images run stage by stage in stripes, feature maps in temporary files, same result (default: {MemoryBudget.DefaultShareOfAvailable:P0} of the available memory)" };
         var maxPixels = new Option<long>("--max-pixels")
         { Description = "Refuse images with more pixels than this, checked from the file header before decoding", DefaultValueFactory = _ => ImageFile.MaxPixels };
         var bitDepth = new Option<int>("--bit-depth")
@@ -105,12 +105,13 @@ public static class DehazeCommand
             {
                 if (v) foreach (var note in dehazer.LoadNotes) stdout.WriteLine(note);
                 int depth = parse.GetValue(bitDepth);
-                // Progress inside the current image (tiles of a large image, alphas of a sweep), fraction and line.
+                // Progress inside the current image (stripes of a large image, alphas of a sweep), fraction and line.
                 Action<double, string>? part = null;
-                dehazer.TileProgress = p => part?.Invoke((double)p.Done / p.Total, $"tile {p.Done}/{p.Total}");
+                // A report per stage (dozens per image), not per stripe: a redirected log stays readable.
+                dehazer.StripeProgress = p => { if (p.Stripe == p.Stripes) part?.Invoke(p.Fraction, $"stage {p.Stage}/{p.Stages}: {p.StageName}"); };
                 Runner run = (its, done, onPart) => { part = onPart; return DehazeRun.Run(its, dehazer.Dehaze, done, depth, pixels); };
-                Func<string> detail = () => v && dehazer.LastGrid is { } g
-                    ? $", {g.Tiles.Count} tiles of {g.CoreSize} px + {g.Halo} px halo" : "";
+                Func<string> detail = () => v && dehazer.LastStripeBytes is { } b
+                    ? $", in stripes of {MemoryBudget.Describe(b)} at most" : "";
                 if (sweep is not null)
                     run = (its, done, onPart) => AlphaSweep.Run(dehazer, its, sweep, done,
                         (i, a) => onPart?.Invoke((i + 1.0) / sweep.Count, $"{AlphaSweep.Label(a)} ({i + 1}/{sweep.Count})"), pixels);
@@ -170,11 +171,11 @@ public static class DehazeCommand
     }
 
     /// <summary>Dehazes items (plain, per-image alpha or alpha sweep), calling back after each item and after each
-    /// part of an item (a tile, an alpha of a sweep) with the fraction of the item done and a line.</summary>
+    /// part of an item (a stage of an image run in stripes, an alpha of a sweep) with the fraction of the item done and a line.</summary>
     internal delegate IReadOnlyList<DehazeItemResult> Runner(IReadOnlyList<DehazeItem> items, Action<DehazeItemResult>? onItemDone,
                                                     Action<double, string>? onPartDone);
 
-    /// <summary>One image: on a terminal a bar over its tiles (or alphas), redirected a line per tile (or alpha).</summary>
+    /// <summary>One image: on a terminal a bar over its stages (or alphas), redirected a line per stage (or alpha).</summary>
     internal static int RunOne(ParseResult parse, Runner run, DehazeItem item, bool verbose, Func<string> detail)
     {
         var r = ProgressDisplay.Run(parse, Path.GetFileName(item.Input), 1, step =>
@@ -188,7 +189,7 @@ public static class DehazeCommand
         return ExitCodes.Ok;
     }
 
-    /// <summary>A folder: on a terminal one bar over the images (advancing with the tiles of each) with the time
+    /// <summary>A folder: on a terminal one bar over the images (advancing with the stages of each) with the time
     /// left; redirected a line per image.</summary>
     internal static int RunFolder(ParseResult parse, Runner run, IReadOnlyList<DehazeItem> items, bool verbose, Func<string> detail, (string Doing, string Done)? verb = null)
     {

@@ -3,7 +3,7 @@ using System.Globalization;
 using Microsoft.Extensions.Hosting;
 using Ridcp.Cli.Serve;
 using Ridcp.Inference;
-using Ridcp.Inference.Tiling;
+using Ridcp.Inference.Streaming;
 
 namespace Ridcp.Cli.Commands;
 

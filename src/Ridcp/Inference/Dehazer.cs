@@ -1,7 +1,7 @@
 using Ridcp.Checkpoints;
 using Ridcp.Core;
 using Ridcp.Imaging;
-using Ridcp.Inference.Tiling;
+using Ridcp.Inference.Streaming;
 using Ridcp.Models;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -11,7 +11,7 @@ namespace Ridcp.Inference;
 /// <summary>Dehazes images with a RIDCP network, the way the official inference_ridcp.py does: RGB in [0,1],
 /// net.test() (mirror padding to a multiple of 32 and crop-back), clamp to [0,1]; every image at its own size
 /// unless a max size asks for the official halving rule. An image whose estimated working set exceeds the memory
-/// budget runs in tiles with the whole image's statistics (Tiling/, docs/tiling.md).
+/// budget runs stage by stage in stripes, with the same result (Streaming/, docs/tiling.md).
 /// One dispose scope and no_grad per image, so memory stays flat over a folder.</summary>
 public sealed class Dehazer : IDisposable
 {
@@ -33,10 +33,12 @@ public sealed class Dehazer : IDisposable
     public int? MaxSize { get; }
     /// <summary>Memory the whole process may use (--max-memory); images that would exceed it run in tiles.</summary>
     public long MemoryBudgetBytes { get; }
-    /// <summary>Called after each tile of a tiled image (progress of one long image).</summary>
-    public Action<TileProgress>? TileProgress { get; set; }
-    /// <summary>The tiling of the last image, or null when it ran whole.</summary>
-    public TileGrid? LastGrid { get; private set; }
+    /// <summary>Called after each stripe of an image run in stripes (progress of one long image).</summary>
+    public Action<StreamProgress>? StripeProgress { get; set; }
+    /// <summary>The memory a stripe could use in the last image, or null when it ran whole.</summary>
+    public long? LastStripeBytes { get; private set; }
+    /// <summary>Where an image run in stripes keeps its feature maps (temporary files, deleted after the image).</summary>
+    public string SpillFolder { get; init; } = Path.GetTempPath();
     /// <summary>Arithmetic precision of the network (the image in and out is float32 either way).</summary>
     public Precision Precision { get; }
     public VQWeightDehazeNetOptions Architecture => net.Options;
@@ -227,7 +229,7 @@ public sealed class Dehazer : IDisposable
         return MaxSizeRule.Apply(x, MaxSize, t => Forward(t, alpha, releaseInput || !ReferenceEquals(t, x)).to(ScalarType.Float32)).clamp_(0, 1);
     }
 
-    /// <summary>net.test() on x [1,3,h,w], whole when the budget holds it, else tiled on the padded image.</summary>
+    /// <summary>net.test() on x [1,3,h,w], whole when the budget holds it, else in stripes on the padded image.</summary>
     Tensor Forward(Tensor x, float alpha, bool releaseInput)
     {
         long h = x.shape[2], w = x.shape[3];
@@ -238,35 +240,24 @@ public sealed class Dehazer : IDisposable
         // image is planned again against what is left: the heap's own free-byte count is no measure (glibc's counts
         // blocks in other threads' arenas, which the decoder left at 16 MP and this forward cannot reuse, and pages
         // already handed back), and after a large image the kept blocks would make the next image look too large.
-        TileGrid? grid = null;
-        if (!TilePlanner.FitsWhole(net.Options, hp, wp, MemoryBudgetBytes, ProcessMemory.CurrentRssBytes() ?? 0))
+        LastStripeBytes = null;
+        if (StripePlanner.FitsWhole(net.Options, hp, wp, MemoryBudgetBytes, ProcessMemory.CurrentRssBytes() ?? 0))
+            return net.Test(x, alpha).Output;
+        StreamedForward.CheckSupported(net.Options);
+        NativeHeap.ReleaseFreeMemory();
+        long stripeBytes = StripePlanner.StripeBytes(net.Options, hp, wp, MemoryBudgetBytes, ProcessMemory.CurrentRssBytes() ?? 0);
+        SpillSpace.Check(SpillFolder, StreamedForward.SpillBytes(net.Options, hp, wp));
+        LastStripeBytes = stripeBytes;
+        Tensor output;
+        using (var scope = NewDisposeScope())   // the padded copy goes before the output image is made
         {
-            NativeHeap.ReleaseFreeMemory();
-            grid = TilePlanner.Plan(net.Options, hp, wp, MemoryBudgetBytes, ProcessMemory.CurrentRssBytes() ?? 0);
+            var padded = MirrorPadding.Pad(x, m);
+            if (releaseInput) x.Dispose();
+            output = scope.MoveToOuter(StreamedForward.Run(net, padded, alpha, stripeBytes, SpillFolder, h, w, StripeProgress));
         }
-        LastGrid = grid;
-        if (grid is null) return net.Test(x, alpha).Output;
-        var output = ForwardTiled(x, grid, alpha, releaseInput);
-        // The tiles' freed blocks would stay resident under the output image and its encoding, which come on top
-        // (0.45 GB over the budget at 16 MP). Page faults to refill them are nothing against a tiled image's time.
+        // The stripes' freed blocks would stay resident under the output image and its encoding, which come on top.
         NativeHeap.ReleaseFreeMemory();
         return output;
-    }
-
-    Tensor ForwardTiled(Tensor x, TileGrid grid, float alpha, bool releaseInput)
-    {
-        using var scope = NewDisposeScope();   // the padded copy and its temporaries go before the output image is made
-        long h = x.shape[2], w = x.shape[3];
-        var padded = MirrorPadding.Pad(x, net.Options.PadMultiple);
-        if (releaseInput) x.Dispose();
-        var statistics = new Bricks.ImageWide.ImageWideStatistics();
-        // The statistics pass runs at the tiles' size: what the planner sized for them, and blocks the kept heap then
-        // hands to the tiles (a larger seed would set the peak and leave blocks of other sizes behind).
-        TiledForward.Seed(net, padded, statistics, grid.LargestTilePixels, alpha);
-        // The seed's maps have other sizes than the tiles' (the picture's shape, not the tile's): handed back, its
-        // freed blocks cannot add a second set of blocks under the tiles' peak.
-        NativeHeap.ReleaseFreeMemory();
-        return scope.MoveToOuter(TiledForward.Run(net, padded, grid, alpha, statistics, TileProgress, cropHeight: h, cropWidth: w));
     }
 
     /// <summary>The official padding appends one flipped copy, so it cannot reach the next multiple of 32 for

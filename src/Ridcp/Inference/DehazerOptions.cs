@@ -14,7 +14,7 @@ public sealed record DehazerOptions
     public float? Alpha { get; init; }
     /// <summary>The official halving rule (inference_ridcp.py --max_size, 1500 there); null = full resolution.</summary>
     public int? MaxSize { get; init; }
-    /// <summary>Memory budget of the whole process in bytes; null = <see cref="Tiling.MemoryBudget.Default"/>.</summary>
+    /// <summary>Memory budget of the whole process in bytes; null = <see cref="Streaming.MemoryBudget.Default"/>.</summary>
     public long? MaxMemoryBytes { get; init; }
     public string Device { get; init; } = "cpu";
     /// <summary>Arithmetic precision of the network (<see cref="PrecisionSupport"/> refuses bf16 without hardware support).</summary>

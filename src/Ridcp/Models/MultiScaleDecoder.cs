@@ -1,5 +1,4 @@
 using Ridcp.Bricks.Deformable;
-using Ridcp.Bricks.ImageWide;
 using Ridcp.Core;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -63,9 +62,8 @@ public sealed class MultiScaleDecoder : nn.Module<Tensor, IReadOnlyList<Tensor>,
             {
                 var code = codeDecoderOutput[i].dtype == up.dtype ? codeDecoderOutput[i] : codeDecoderOutput[i].to(up.dtype);
                 using var xVq = warp[i].forward(code, up);
-                // Tiled: the means of the whole image (ImageWideStatistics), as the whole-image forward takes them.
                 // Means accumulated and divided in float32 also in a bf16 net (a bf16 ratio is off by up to 0.4%).
-                using var ratio = ImageWideStatistics.Active?.MeanRatio(up, xVq) ?? Float32Mean(up) / Float32Mean(xVq);
+                using var ratio = Float32Mean(up) / Float32Mean(xVq);
                 if (is_grad_enabled())
                 {
                     using var scaled = xVq * ratio;

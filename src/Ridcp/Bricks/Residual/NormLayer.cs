@@ -1,4 +1,4 @@
-using Ridcp.Bricks.ImageWide;
+using Ridcp.Core;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -68,9 +68,18 @@ public sealed class NormLayer : nn.Module<Tensor, Tensor>
         return y.MoveToOuterDisposeScope();
     }
 
-    /// <remarks>In a tiled forward the group statistics are the whole image's (ImageWideStatistics).</remarks>
-    public override Tensor forward(Tensor x) =>
-        isGroupNorm && ImageWideStatistics.Active is { } wide
-            ? wide.GroupNorm(x, GroupCount, GroupNormEps, ((GroupNorm)norm).weight, ((GroupNorm)norm).bias)
-            : norm.forward(x);
+    /// <remarks>Inference in channels-last order (Core/ChannelsLast) does not use LibTorch's GroupNorm: its
+    /// channels-last kernel (LibTorch 2.10, float32 and bf16) accumulates each group's moments so that they drift with
+    /// the map's size — on a 352x480 map of the bundled model's encoder its output was off by up to 0.9 from a
+    /// float64 GroupNorm, the NCHW kernel by 3e-6. The moments are summed here in chunks (<see cref="GroupSums"/>,
+    /// float32 within 64 K pixels, double across) and applied by <see cref="Normalise"/>; a forward run in stripes
+    /// (Inference/Streaming) normalises the same way with the whole map's sums.</remarks>
+    public override Tensor forward(Tensor x)
+    {
+        if (!isGroupNorm || is_grad_enabled() || x.shape[0] != 1 || !ChannelsLast.Is(x)) return norm.forward(x);
+        var sums = new GroupSums(GroupCount);
+        using (var scope = NewDisposeScope()) sums.Add(x.permute(0, 2, 3, 1));
+        var (mean, variance) = sums.Moments();
+        return Normalise(x, mean, variance);
+    }
 }

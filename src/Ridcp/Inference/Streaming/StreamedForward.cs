@@ -29,6 +29,7 @@ public sealed class StreamedForward : IDisposable
     /// normalised map, the conv's output and the conv's own copies.</summary>
     const double LiveMaps = 6;
 
+    internal static Action<string, SpilledMap>? DebugMaps;
     readonly VQWeightDehazeNet net;
     readonly VQWeightDehazeNetOptions o;
     readonly string folder;
@@ -231,6 +232,7 @@ public sealed class StreamedForward : IDisposable
             }
             map.Write(row, rows);
         });
+        DebugMaps?.Invoke(name, map!);
         return map!;
     }
 
@@ -249,20 +251,37 @@ public sealed class StreamedForward : IDisposable
 
     /// <summary>Bytes per input pixel of a stage whose finest maps are at 1/<paramref name="scale"/> with that scale's
     /// channels: <paramref name="inputs"/> input windows plus <see cref="LiveMaps"/> working maps, float32.</summary>
-    double Bytes(int scale, int inputs) => 4.0 * (inputs + LiveMaps) * o.ChannelQueryDict[o.GtResolution / scale] / ((double)scale * scale);
+    double Bytes(int scale, int inputs) => Bytes(o, scale, inputs);
+
+    static double Bytes(VQWeightDehazeNetOptions o, int scale, int inputs) =>
+        4.0 * (inputs + LiveMaps) * o.ChannelQueryDict[o.GtResolution / scale] / ((double)scale * scale);
 
     /// <summary>The Swin stage: its maps and the transformer's temporaries (q, k, v, the MLP's hidden map, the
     /// attention matrices of every head: WorkingSet's latent term) per latent pixel.</summary>
-    double SwinBytes()
+    double SwinBytes() => SwinBytes(o);
+
+    static double SwinBytes(VQWeightDehazeNetOptions o)
     {
         int latent = 1 << o.MaxDepth, c = o.LatentChannels, ws = o.SwinWindowSize;
         return 4.0 * ((2 + LiveMaps) * c + 8.0 * c + 2.0 * o.SwinNumHeads * ws * ws) / (latent * latent);
     }
 
+    /// <summary>Memory of the largest stage on stripes of the fewest rows (the planner's floor): the Swin layers with
+    /// their halo, or a full-resolution stage (the warp block's inputs and working maps).</summary>
+    public static long SmallestStripeBytes(VQWeightDehazeNetOptions o, long widthPx)
+    {
+        long rows = StripeRunner.StripeAlignment;
+        double swin = (rows + 2.0 * SwinHalo(o)) * widthPx * SwinBytes(o);
+        double full = (rows + 2.0 * 4) * widthPx * Bytes(o, 1, 5);
+        return (long)Math.Max(swin, full);
+    }
+
     /// <summary>The Swin layers' reach in input pixels, rounded up to the pad multiple (whole windows): per layer a
     /// window (or a neighbourhood with its dilation, which border clamping can shift by as much again), per RSTB its
     /// 3x3 conv.</summary>
-    int SwinHalo()
+    int SwinHalo() => SwinHalo(o);
+
+    static int SwinHalo(VQWeightDehazeNetOptions o)
     {
         int perBlock = 1;
         for (int j = 0; j < o.SwinBlkDepth; j++)

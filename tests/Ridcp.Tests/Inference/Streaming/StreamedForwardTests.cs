@@ -1,3 +1,4 @@
+using Ridcp.Core;
 using Ridcp.Imaging;
 using Ridcp.Inference;
 using Ridcp.Inference.Streaming;
@@ -9,14 +10,32 @@ using static TorchSharp.torch;
 
 namespace Ridcp.Tests.Inference.Streaming;
 
-/// <summary>The streamed forward against the whole-image forward (issue 12: tiled = whole-image).</summary>
+/// <summary>The forward run stage by stage in stripes against the whole-image forward (issue 12: the result equals
+/// the whole-image computation).</summary>
 public class StreamedForwardTests(ITestOutputHelper output)
 {
+    // Issue 12's criterion: within one 8-bit level on at least 99.9 % of the values. Float rounding is all that
+    // differs (GroupNorm from moments summed in double per stripe instead of LibTorch's fused kernel; convolutions
+    // over windows): measured max 4.3e-5 on the bundled model. Not 100 %: a code whose distance ties with another's
+    // to within that rounding could flip and change a 4x4 patch by up to a few levels.
+    const double Level = 1.0 / 255;
+    const double RequiredFraction = 0.999;
+
     /// <summary>A real photo (the fixture's foggy trees) shrunk to w x h, [1,3,h,w].</summary>
     static Tensor Photo(int w, int h)
     {
         var img = ImageFile.Read(Fixture.File("images", "enlightenment_foggy-trees.jpg")).ToTensor();
         return MaxSizeRule.Resize(img, h, w).clamp(0, 1);
+    }
+
+    /// <summary>Share of values within one level, after logging the differences.</summary>
+    double Agreement(Tensor streamed, Tensor whole)
+    {
+        using var scope = NewDisposeScope();
+        var diff = (streamed.clamp(0, 1) - whole.clamp(0, 1)).abs();
+        double within = diff.le(Level + 1e-7).to(ScalarType.Float64).mean().item<double>();
+        output.WriteLine($"max |diff| {diff.max().item<float>():g3}, mean {diff.mean().item<float>():g3}, within 1/255 {within:P4}");
+        return within;
     }
 
     (Tensor Whole, Tensor Streamed, List<StreamProgress> Progress) Both(VQWeightDehazeNet net, Tensor x, float alpha, long stripeBytes)
@@ -27,8 +46,6 @@ public class StreamedForwardTests(ITestOutputHelper output)
         var padded = MirrorPadding.Pad(x, net.Options.PadMultiple);
         var progress = new List<StreamProgress>();
         var streamed = StreamedForward.Run(net, padded, alpha, stripeBytes, Path.GetTempPath(), h, w, progress.Add);
-        var diff = (streamed - whole).abs();
-        output.WriteLine($"max |diff| {diff.max().item<float>():g3}, mean {diff.mean().item<float>():g3}, within 1/255 {(diff.le(1.0 / 255).to(ScalarType.Float64).mean().item<double>()):P4}");
         return (whole, streamed, progress);
     }
 
@@ -36,9 +53,56 @@ public class StreamedForwardTests(ITestOutputHelper output)
     public void Stripes_reproduce_the_bundled_models_whole_image_output()
     {
         using var dehazer = Dehazer.Load(new DehazerOptions { WeightsPath = BundledModel.Resolve(AppContext.BaseDirectory) });
+        // 4 MB per stripe: every stage of this 416x288 (padded) photo runs in several stripes, the Swin layers in
+        // 32-row stripes with their 128 px halo.
         var (whole, streamed, progress) = Both(dehazer.Network, Photo(384, 256), 0f, 4L << 20);
-        Assert.True(progress.Max(p => p.Stripes) > 1);
         Assert.Equal(whole.shape, streamed.shape);
-        Assert.True((streamed - whole).abs().max().item<float>() < 1e-3);
+        Assert.InRange(Agreement(streamed, whole), RequiredFraction, 1.0);
+        Assert.True(progress.Where(p => p.StageName == "Swin layers").Max(p => p.Stripes) > 1);
+        Assert.Equal(StreamedForward.StageCount(dehazer.Architecture), progress.Max(p => p.Stages));
+        Assert.Equal(Enumerable.Range(1, progress[0].Stages), progress.Select(p => p.Stage).Distinct());   // every stage, in order
+        Assert.Equal(1.0, progress[^1].Fraction, 9);
+    }
+
+    [Fact]
+    public void Stripes_reproduce_the_official_configuration()
+    {
+        // Deterministic weights at official sizes (24 Swin blocks, 1024 codes, CHM at the official alpha). The Swin
+        // halo (704 px) covers this small photo, so this checks the stripes of every other stage at official sizes.
+        var (whole, streamed, _) = Both(ParityNets.Lq, Photo(192, 128), Dehazer.OfficialAlpha, 4L << 20);
+        Assert.InRange(Agreement(streamed, whole), RequiredFraction, 1.0);
+    }
+
+    [Fact]
+    public void The_dehazer_runs_an_image_its_budget_cannot_hold_whole_in_stripes_with_the_same_result()
+    {
+        using var dehazer = Dehazer.Load(new DehazerOptions { WeightsPath = BundledModel.Resolve(AppContext.BaseDirectory) });
+        var x = Photo(940, 690);   // padded 960x704: about 1.4 GB whole by the planner's estimate
+        Tensor whole;
+        using (no_grad()) whole = dehazer.DehazeTensor(x);
+        Assert.Null(dehazer.LastStripeBytes);
+        // A budget 0.5 GB beyond what the process holds, the fixed part and the image buffers: stripes only. The
+        // margins on both sides are hundreds of MB, since other test classes run in parallel and move the resident size.
+        NativeHeap.ReleaseFreeMemory();
+        long held = ProcessMemory.CurrentRssBytes() ?? 0;
+        long budget = held + WorkingSet.FixedBytes + (long)(WorkingSet.ImageBytesPerPixel * 960 * 704) + (500L << 20);
+        using var striped = Dehazer.FromNetwork(dehazer.Network, memoryBudget: budget);
+        var progress = new List<StreamProgress>();
+        striped.StripeProgress = progress.Add;
+        Tensor result;
+        using (no_grad()) result = striped.DehazeTensor(x);
+        Assert.NotNull(striped.LastStripeBytes);
+        Assert.NotEmpty(progress);
+        Assert.Equal(whole.shape, result.shape);
+        Assert.InRange(Agreement(result, whole), RequiredFraction, 1.0);
+    }
+
+    [Fact]
+    public void A_spill_folder_without_room_for_the_maps_is_refused_before_anything_is_computed()
+    {
+        var e = Assert.Throws<IOException>(() => SpillSpace.Check(Path.GetTempPath(), long.MaxValue / 2));
+        Assert.Contains("temporary disk space", e.Message);
+        Assert.Contains("TMPDIR", e.Message);
+        SpillSpace.Check(Path.GetTempPath(), 1);   // a byte always fits
     }
 }

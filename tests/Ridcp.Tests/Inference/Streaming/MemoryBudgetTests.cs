@@ -1,7 +1,7 @@
-using Ridcp.Inference.Tiling;
+using Ridcp.Inference.Streaming;
 using Xunit;
 
-namespace Ridcp.Tests.Inference.Tiling;
+namespace Ridcp.Tests.Inference.Streaming;
 
 /// <summary>--max-memory sizes and the default share of the available memory.</summary>
 public class MemoryBudgetTests

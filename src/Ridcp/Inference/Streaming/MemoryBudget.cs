@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Ridcp.Inference.Tiling;
+namespace Ridcp.Inference.Streaming;
 
 /// <summary>The --max-memory budget: parsing of sizes such as 600M or 2G, and the default.</summary>
 public static class MemoryBudget

@@ -1,8 +1,8 @@
-using Ridcp.Inference.Tiling;
+using Ridcp.Inference.Streaming;
 using Ridcp.Models;
 using Xunit;
 
-namespace Ridcp.Tests.Inference.Tiling;
+namespace Ridcp.Tests.Inference.Streaming;
 
 /// <summary>The planner's per-pixel estimate against the whole-image peaks measured with `ridcp bench dehaze`
 /// (VmHWM minus the resident size before the run, per padded pixel; docs/benchmarks.md, "Bounded working set of the
@@ -23,7 +23,7 @@ public class WorkingSetTests
     [Fact]
     public void The_bundled_model_estimate_covers_its_measured_peak_without_being_loose()
     {
-        double estimate = WorkingSet.BytesPerPixel(TilePlannerTests.Bundled);
+        double estimate = WorkingSet.BytesPerPixel(StripePlannerTests.Bundled);
         Assert.InRange(estimate, BundledMeasuredBytesPerPixel, MaxOverestimate * BundledMeasuredBytesPerPixel);
     }
 
@@ -37,7 +37,7 @@ public class WorkingSetTests
     [Fact]
     public void The_codebook_size_does_not_grow_the_estimate_since_matching_runs_in_chunks()
     {
-        var larger = TilePlannerTests.Bundled with { CodebookParams = [new(64, 1024, 64)] };
-        Assert.Equal(WorkingSet.BytesPerPixel(TilePlannerTests.Bundled), WorkingSet.BytesPerPixel(larger));
+        var larger = StripePlannerTests.Bundled with { CodebookParams = [new(64, 1024, 64)] };
+        Assert.Equal(WorkingSet.BytesPerPixel(StripePlannerTests.Bundled), WorkingSet.BytesPerPixel(larger));
     }
 }

@@ -1,6 +1,6 @@
 using Ridcp.Models;
 
-namespace Ridcp.Inference.Tiling;
+namespace Ridcp.Inference.Streaming;
 
 /// <summary>Estimated peak memory of one forward of the LQ network, from its architecture: feature maps of C
 /// channels at 1/s of the input size cost 4 C / s^2 bytes per input pixel, and at the peak about

@@ -1,0 +1,59 @@
+using Ridcp.Inference.Streaming;
+using Xunit;
+using static TorchSharp.torch;
+
+namespace Ridcp.Tests.Inference.Streaming;
+
+/// <summary>Feature maps kept in temporary files between the stages of a streamed forward.</summary>
+public class SpilledMapTests
+{
+    static string[] MapFiles() => Directory.GetFiles(Path.GetTempPath(), $"ridcp-map-{Environment.ProcessId}-*");
+
+    [Fact]
+    public void Rows_written_in_stripes_read_back_as_any_window_in_channels_last_order()
+    {
+        var map = rand(1, 64, 20, 7, generator: new Generator(3));
+        using var spilled = new SpilledMap(Path.GetTempPath(), 64, 20, 7, ScalarType.Float32, 2, sumGroups: 32);
+        spilled.Write(0, map.narrow(2, 0, 8));
+        spilled.Write(8, Ridcp.Core.ChannelsLast.ForInference(map.narrow(2, 8, 12)));
+        var window = spilled.Read(5, 9);
+        Assert.Equal(new long[] { 1, 64, 9, 7 }, window.shape);
+        Assert.Equal(1, window.stride(1));                                  // channels innermost
+        Assert.True(window.equal(map.narrow(2, 5, 9)));
+    }
+
+    [Fact]
+    public void The_sums_gathered_while_writing_give_the_whole_maps_group_moments()
+    {
+        var map = randn(1, 64, 20, 7, generator: new Generator(4)) * 3 + 1;
+        using var spilled = new SpilledMap(Path.GetTempPath(), 64, 20, 7, ScalarType.Float32, 1, sumGroups: 32);
+        for (int r = 0; r < 20; r += 6) spilled.Write(r, map.narrow(2, r, Math.Min(6, 20 - r)));
+        var (mean, variance) = spilled.Sums!.Moments();
+        var grouped = map.to(ScalarType.Float64).reshape(32, -1);
+        var expectedMean = grouped.mean([1]).data<double>().ToArray();
+        var expectedVariance = grouped.var([1], unbiased: false).data<double>().ToArray();
+        for (int g = 0; g < 32; g++)
+        {
+            Assert.Equal(expectedMean[g], mean[g], 1e-6);          // float32 chunk sums: ~1e-7 relative
+            Assert.Equal(expectedVariance[g], variance[g], 1e-5);
+        }
+    }
+
+    [Fact]
+    public void A_map_leaves_no_file_behind()
+    {
+        int before = MapFiles().Length;
+        var spilled = new SpilledMap(Path.GetTempPath(), 4, 3, 2, ScalarType.BFloat16, 1);
+        Assert.Equal(before + 1, MapFiles().Length);
+        spilled.Dispose();
+        Assert.Equal(before, MapFiles().Length);
+    }
+
+    [Fact]
+    public void Rows_outside_the_map_are_refused()
+    {
+        using var spilled = new SpilledMap(Path.GetTempPath(), 4, 3, 2, ScalarType.Float32, 1);
+        Assert.Throws<ArgumentException>(() => spilled.Write(2, zeros(1, 4, 2, 2)));
+        Assert.Throws<ArgumentOutOfRangeException>(() => spilled.Read(2, 2));
+    }
+}
