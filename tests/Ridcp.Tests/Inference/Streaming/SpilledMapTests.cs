@@ -19,7 +19,7 @@ public class SpilledMapTests
         var window = spilled.Read(5, 9);
         Assert.Equal(new long[] { 1, 64, 9, 7 }, window.shape);
         Assert.Equal(1, window.stride(1));                                  // channels innermost
-        Assert.True(window.equal(map.narrow(2, 5, 9)));
+        Assert.True(window.equal(map.narrow(2, 5, 9)).all().item<bool>());
     }
 
     [Fact]
