@@ -11,7 +11,7 @@ namespace Ridcp.Inference;
 /// <summary>Dehazes images with a RIDCP network, the way the official inference_ridcp.py does: RGB in [0,1],
 /// net.test() (mirror padding to a multiple of 32 and crop-back), clamp to [0,1]; every image at its own size
 /// unless a max size asks for the official halving rule. An image whose estimated working set exceeds the memory
-/// budget runs stage by stage in stripes, with the same result (Streaming/, docs/tiling.md).
+/// budget runs stage by stage in stripes, with the same result (Streaming/, docs/streaming.md).
 /// One dispose scope and no_grad per image, so memory stays flat over a folder.</summary>
 public sealed class Dehazer : IDisposable
 {
@@ -31,7 +31,7 @@ public sealed class Dehazer : IDisposable
     public float Alpha { get; }
     /// <summary>Official halving rule (h*w >= max_size^2 runs at half size); null = every image at its own size.</summary>
     public int? MaxSize { get; }
-    /// <summary>Memory the whole process may use (--max-memory); images that would exceed it run in tiles.</summary>
+    /// <summary>Memory the whole process may use (--max-memory); images that would exceed it run in stripes.</summary>
     public long MemoryBudgetBytes { get; }
     /// <summary>Called after each stripe of an image run in stripes (progress of one long image).</summary>
     public Action<StreamProgress>? StripeProgress { get; set; }
@@ -215,8 +215,8 @@ public sealed class Dehazer : IDisposable
     /// <summary>Same with an explicit CHM alpha.</summary>
     public Tensor DehazeTensor(Tensor x, float alpha) => DehazeTensor(x, alpha, releaseInput: false);
 
-    /// <param name="releaseInput">x is this dehazer's own copy of the image and may be freed once a tiled forward
-    /// has its padded copy: at 16 MP one 190 MB tensor less under the tiles.</param>
+    /// <param name="releaseInput">x is this dehazer's own copy of the image and may be freed once a striped forward
+    /// has its padded copy: at 16 MP one 190 MB tensor less under the stripes.</param>
     Tensor DehazeTensor(Tensor x, float alpha, bool releaseInput)
     {
         long h = x.shape[2], w = x.shape[3];

@@ -13,7 +13,7 @@ namespace Ridcp.Inference.Streaming;
 /// feature maps between groups kept in temporary files (<see cref="SpilledMap"/>). The result is the whole-image
 /// computation's: a group ends wherever the next layer needs something of the whole map — every GroupNorm its
 /// moments, the residual decoder's NFA its means — and those are summed over all stripes of the map before the next
-/// group starts, so no statistic is estimated; and each stripe's halo covers its group's reach (docs/tiling.md).</summary>
+/// group starts, so no statistic is estimated; and each stripe's halo covers its group's reach (docs/streaming.md).</summary>
 /// <remarks>The groups: the encoder's first convolutions; each ResBlock in two halves (norm, act, conv | norm, act,
 /// conv, + skip); the stride-2 and upsampling convs; the Swin layers (halo: their windows); matching with the
 /// convolutions around it; the warp blocks (halo grown per stripe until every deformable sample of the stripe's

@@ -32,7 +32,7 @@ public static class WorkingSet
         return 4 * floats;
     }
 
-    /// <summary>Bytes of a forward on a tile of <paramref name="pixels"/> pixels.</summary>
+    /// <summary>Bytes of a whole-image forward of <paramref name="pixels"/> pixels.</summary>
     public static long ForwardBytes(VQWeightDehazeNetOptions o, long pixels) => (long)(BytesPerPixel(o) * pixels);
 
     /// <summary>Bytes per padded pixel the image needs outside the network once the forward starts: the padded copy,
@@ -42,6 +42,6 @@ public static class WorkingSet
 
     /// <summary>Working memory that does not grow with the image: LibTorch's per-thread buffers, the allocator's
     /// heap growth step (64 MB, Core/NativeHeap) and the runtime's. Measured as the intercept of whole-image peaks
-    /// against pixels, about 220 MiB (docs/tiling.md).</summary>
+    /// against pixels, about 220 MiB (docs/streaming.md).</summary>
     public const long FixedBytes = 256L << 20;
 }

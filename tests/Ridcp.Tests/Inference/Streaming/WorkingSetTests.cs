@@ -7,7 +7,7 @@ namespace Ridcp.Tests.Inference.Streaming;
 /// <summary>The planner's per-pixel estimate against the whole-image peaks measured with `ridcp bench dehaze`
 /// (VmHWM minus the resident size before the run, per padded pixel; docs/benchmarks.md, "Bounded working set of the
 /// warp blocks"): it must cover them, or a budget that the planner accepts is overshot, and it must not be so loose
-/// that images which fit run in tiles.</summary>
+/// that images which fit run in stripes.</summary>
 public class WorkingSetTests
 {
     /// <summary>Largest measured peak of the bundled model, fp32, 0.27 to 2.1 MP: 1.73 kB per pixel (864x576).</summary>
