@@ -44,6 +44,15 @@ public static class BenchDehazeCommand
                 using var dehazer = weightsPath is null
                     ? Seeded(parse.GetValue(device)!, budget, prec)
                     : Dehazer.Load(new DehazerOptions { WeightsPath = weightsPath, ChmWeightPath = parse.GetValue(chm), Device = parse.GetValue(device)!, MaxMemoryBytes = budget, Precision = prec });
+                // -v: where the time of an image run in stripes goes, a line per stage (of the last run).
+                var stageLines = new List<string>();
+                if (parse.GetValue(verbose))
+                    dehazer.StripeProgress = p =>
+                    {
+                        if (p.Stage == 1 && p.Stripe == 1) stageLines.Clear();
+                        if (p.Stripe == p.Stripes)
+                            stageLines.Add($"  stage {p.Stage,2}/{p.Stages} {p.StageName}: {S(p.StageElapsed.TotalSeconds)} s, {p.Stripes} stripes of {p.StripeRows} rows, halo {p.HaloRows}");
+                    };
                 if (parse.GetValue(sweep) is string sizes)
                     return SizeSweep(o, dehazer, sizes, parse.GetValue(photo), weightsPath);
                 double gflop = NetworkGflop(dehazer, w, h);
@@ -75,6 +84,7 @@ public static class BenchDehazeCommand
                 o.WriteLine($"achieved: {S(gflop / wallBest)} GFLOP/s of wall time, {S(gflop / cpuBest)} GFLOP per CPU-second; {S(cpuBest / (w * (double)h / 1e6))} CPU-s per megapixel" +
                             (parse.GetValue(peak) is double p && p > 0 ? $"; {S(100 * gflop / wallBest / p)}% of the {S(p)} GFLOP/s peak (wall)" : ""));
                 o.WriteLine($"peak memory (VmHWM): {Mb(ProcessMemory.PeakRssBytes())}; resident before the first run: {Mb(rssBefore)}");
+                if (stageLines.Count > 0) o.WriteLine("stages of the last run (wall time):\n" + string.Join("\n", stageLines));
                 return ExitCodes.Ok;
             }
             catch (Exception e)

@@ -13,7 +13,6 @@ public sealed class SpilledMap : IFeatureRows, IDisposable
 {
     readonly SafeFileHandle file;
     readonly long rowBytes;
-    readonly Tensor? memory;
 
     public long Channels { get; }
     public long Height { get; }
@@ -33,7 +32,6 @@ public sealed class SpilledMap : IFeatureRows, IDisposable
         string path = Path.Combine(folder, $"ridcp-map-{Environment.ProcessId}-{Guid.NewGuid():N}.bin");
         file = File.OpenHandle(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, FileOptions.DeleteOnClose);
         if (sumGroups > 0) Sums = new GroupSums(sumGroups);
-        if (Environment.GetEnvironmentVariable("RIDCP_SPILL_MEMORY") is not null) memory = empty(1, height, width, channels, dtype: type).DetachFromDisposeScope();
     }
 
     public long Bytes => rowBytes * Height;
@@ -47,7 +45,6 @@ public sealed class SpilledMap : IFeatureRows, IDisposable
         using var scope = NewDisposeScope();
         var nhwc = rows.to(Type).permute(0, 2, 3, 1).contiguous();
         Sums?.Add(nhwc);
-        if (memory is not null) { memory.narrow(1, row, nhwc.shape[1]).copy_(nhwc); return; }
         RandomAccess.Write(file, nhwc.bytes, row * rowBytes);
     }
 
@@ -56,7 +53,6 @@ public sealed class SpilledMap : IFeatureRows, IDisposable
     {
         if (row < 0 || count < 1 || row + count > Height)
             throw new ArgumentOutOfRangeException(nameof(row), $"rows [{row}, {row + count}) are outside a map of {Height} rows");
-        if (memory is not null) return memory.narrow(1, row, count).clone().permute(0, 3, 1, 2);
         var nhwc = empty(1, count, Width, Channels, dtype: Type);
         var span = nhwc.bytes;
         for (int done = 0; done < span.Length;)

@@ -29,7 +29,6 @@ public sealed class StreamedForward : IDisposable
     /// normalised map, the conv's output and the conv's own copies.</summary>
     const double LiveMaps = 6;
 
-    internal static Action<string, SpilledMap>? DebugMaps;
     readonly VQWeightDehazeNet net;
     readonly VQWeightDehazeNetOptions o;
     readonly string folder;
@@ -232,7 +231,6 @@ public sealed class StreamedForward : IDisposable
             }
             map.Write(row, rows);
         });
-        DebugMaps?.Invoke(name, map!);
         return map!;
     }
 

@@ -49,7 +49,7 @@ public sealed class StripeRunner(long heightPx, long widthPx, long stripeBudgetB
         long stripe = StripeRows(bytesPerPixel, haloPx);
         int count = (int)((heightPx + stripe - 1) / stripe);
         long halo = haloPx;   // grown where a stripe needs more, and kept: the next stripe likely needs as much
-        var clock = System.Diagnostics.Stopwatch.StartNew(); int retries = 0;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         for (int s = 0; s < count; s++)
         {
             long r0 = s * stripe, r1 = Math.Min(heightPx, r0 + stripe);
@@ -62,14 +62,12 @@ public sealed class StripeRunner(long heightPx, long widthPx, long stripeBudgetB
                 if (output is null)
                 {
                     if (top == 0 && bottom == heightPx) throw new InvalidOperationException($"stage '{name}' refused the whole image as its window");
-                    retries++;
                     continue;
                 }
                 sink(r0 / outScale, output.narrow(2, (r0 - top) / outScale, (r1 - r0) / outScale));
                 break;
             }
-            progress?.Invoke(new StreamProgress(stage, stages, name, s + 1, count));
+            progress?.Invoke(new StreamProgress(stage, stages, name, s + 1, count, stripe, (int)halo, clock.Elapsed));
         }
-        if (Environment.GetEnvironmentVariable("RIDCP_STAGE_TIMES") is not null) Console.Error.WriteLine($"{name}: {clock.Elapsed.TotalSeconds:0.000} s, {count} stripes of {stripe}, halo {haloPx}->{halo}, {retries} retries");
     }
 }
