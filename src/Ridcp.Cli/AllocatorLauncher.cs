@@ -10,12 +10,15 @@ namespace Ridcp.Cli;
 /// keeps glibc; RIDCP_ALLOCATOR=/path/libjemalloc.so.2 names the library. Nothing happens when the library is
 /// missing, when it is already loaded, outside Linux, or if the exec fails (the command then runs on as it is).
 /// jemalloc is told never to return freed pages on a timer (the heap is reused by the next map, as NativeHeap does
-/// for glibc) unless the user set MALLOC_CONF.</remarks>
+/// for glibc) and to back its extents with transparent huge pages (thp:always; the kernel's default mode, madvise,
+/// gives them only to memory that asks): a page fault costs several microseconds on these virtual machines, and an
+/// image run in stripes (Inference/Streaming) touches new memory at every stage — 1 MP in stripes took 0.8x the CPU
+/// time with huge pages, the whole-image forward the same (docs/benchmarks.md). Unless the user set MALLOC_CONF.</remarks>
 public static class AllocatorLauncher
 {
     public const string Variable = "RIDCP_ALLOCATOR";
     const string Started = "RIDCP_ALLOCATOR_STARTED";   // set before the exec: never restart twice
-    const string Settings = "dirty_decay_ms:-1,muzzy_decay_ms:-1";
+    const string Settings = "dirty_decay_ms:-1,muzzy_decay_ms:-1,thp:always";
 
     static readonly string[] Candidates =
     [

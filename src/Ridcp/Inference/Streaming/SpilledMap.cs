@@ -7,11 +7,12 @@ namespace Ridcp.Inference.Streaming;
 /// <summary>One feature map of one image [1, C, H, W], kept in a temporary file between the stages of a streamed
 /// forward (<see cref="StreamedForward"/>): a stage writes it stripe by stripe and later stages read rows of it
 /// back. Rows are stored channels-last (row y = W x C values), so any run of rows is one contiguous range of the
-/// file and reads straight into a channels-last tensor. The file is deleted when the map is disposed or the process
-/// ends; what the kernel keeps of it in its page cache is not the process's memory.</summary>
+/// file and reads straight into a channels-last tensor. The file comes from, and goes back to, the image's
+/// <see cref="SpillFiles"/>; what the kernel keeps of it in its page cache is not the process's memory.</summary>
 public sealed class SpilledMap : IFeatureRows, IDisposable
 {
     readonly SafeFileHandle file;
+    readonly SpillFiles files;
     readonly long rowBytes;
 
     public long Channels { get; }
@@ -25,12 +26,12 @@ public sealed class SpilledMap : IFeatureRows, IDisposable
 
     /// <param name="sumGroups">Groups whose sums to gather while the map is written (a GroupNorm's 32, 1 for a
     /// mean over the whole map), 0 for none.</param>
-    public SpilledMap(string folder, long channels, long height, long width, ScalarType type, int scale, int sumGroups = 0)
+    public SpilledMap(SpillFiles files, long channels, long height, long width, ScalarType type, int scale, int sumGroups = 0)
     {
         (Channels, Height, Width, Type, Scale) = (channels, height, width, type, scale);
         rowBytes = width * channels * ElementSize(type);
-        string path = Path.Combine(folder, $"ridcp-map-{Environment.ProcessId}-{Guid.NewGuid():N}.bin");
-        file = File.OpenHandle(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, FileOptions.DeleteOnClose);
+        this.files = files;
+        file = files.Take();
         if (sumGroups > 0) Sums = new GroupSums(sumGroups);
     }
 
@@ -72,5 +73,5 @@ public sealed class SpilledMap : IFeatureRows, IDisposable
         _ => throw new ArgumentException($"cannot spill a {type} map"),
     };
 
-    public void Dispose() => file.Dispose();
+    public void Dispose() => files.Give(file);
 }

@@ -31,7 +31,7 @@ public sealed class StreamedForward : IDisposable
 
     readonly VQWeightDehazeNet net;
     readonly VQWeightDehazeNetOptions o;
-    readonly string folder;
+    readonly SpillFiles files;
     readonly StripeRunner run;
     readonly List<SpilledMap> maps = [];
 
@@ -39,7 +39,7 @@ public sealed class StreamedForward : IDisposable
     {
         this.net = net;
         o = net.Options;
-        this.folder = folder;
+        files = new SpillFiles(folder);
         run = new StripeRunner(heightPx, widthPx, Math.Min(stripeBudgetBytes, StripeWorkingSetCap), StageCount(o), progress);
     }
 
@@ -156,7 +156,9 @@ public sealed class StreamedForward : IDisposable
                 continue;
             }
             var block = res.Warp(i);
-            var aligned = Stage($"warp block 1/{s}", [code[i], u], halo: 4 * s, Bytes(s, 5), s, 1, w =>
+            // Halo: the two 3x3 convs before the deformable conv need 2 rows; the bundled model's samples went beyond
+            // 4 rows on the test photos, not beyond 8 (with 4 the first stripe ran twice).
+            var aligned = Stage($"warp block 1/{s}", [code[i], u], halo: 8 * s, Bytes(s, 5), s, 1, w =>
             {
                 var output = block.ForwardInBands(In(block, w.Inputs[0]), In(block, w.Inputs[1]), w.KeptRows(s), out var sampled);
                 // Exact only if every sample of the kept rows read rows the window holds (or zeros outside the image).
@@ -226,7 +228,7 @@ public sealed class StreamedForward : IDisposable
             if (map is null)
             {
                 long height = inputs[0].Height * inputs[0].Scale / outScale;
-                map = new SpilledMap(folder, rows.shape[1], height, rows.shape[3], rows.dtype, outScale, sumGroups);
+                map = new SpilledMap(files, rows.shape[1], height, rows.shape[3], rows.dtype, outScale, sumGroups);
                 maps.Add(map);
             }
             map.Write(row, rows);
@@ -296,5 +298,6 @@ public sealed class StreamedForward : IDisposable
     {
         foreach (var m in maps) m.Dispose();
         maps.Clear();
+        files.Dispose();
     }
 }

@@ -7,13 +7,14 @@ namespace Ridcp.Tests.Inference.Streaming;
 /// <summary>Feature maps kept in temporary files between the stages of a streamed forward.</summary>
 public class SpilledMapTests
 {
-    static string[] MapFiles() => Directory.GetFiles(Path.GetTempPath(), $"ridcp-map-{Environment.ProcessId}-*");
+    static string[] MapFiles() => Directory.GetFiles(Path.GetTempPath(), SpillFiles.NamePrefix + "*");
 
     [Fact]
     public void Rows_written_in_stripes_read_back_as_any_window_in_channels_last_order()
     {
         var map = rand(1, 64, 20, 7, generator: new Generator(3));
-        using var spilled = new SpilledMap(Path.GetTempPath(), 64, 20, 7, ScalarType.Float32, 2, sumGroups: 32);
+        using var files = new SpillFiles(Path.GetTempPath());
+        using var spilled = new SpilledMap(files, 64, 20, 7, ScalarType.Float32, 2, sumGroups: 32);
         spilled.Write(0, map.narrow(2, 0, 8));
         spilled.Write(8, Ridcp.Core.ChannelsLast.ForInference(map.narrow(2, 8, 12)));
         var window = spilled.Read(5, 9);
@@ -26,7 +27,8 @@ public class SpilledMapTests
     public void The_sums_gathered_while_writing_give_the_whole_maps_group_moments()
     {
         var map = randn(1, 64, 20, 7, generator: new Generator(4)) * 3 + 1;
-        using var spilled = new SpilledMap(Path.GetTempPath(), 64, 20, 7, ScalarType.Float32, 1, sumGroups: 32);
+        using var files = new SpillFiles(Path.GetTempPath());
+        using var spilled = new SpilledMap(files, 64, 20, 7, ScalarType.Float32, 1, sumGroups: 32);
         for (int r = 0; r < 20; r += 6) spilled.Write(r, map.narrow(2, r, Math.Min(6, 20 - r)));
         var (mean, variance) = spilled.Sums!.Moments();
         var grouped = map.to(ScalarType.Float64).reshape(32, -1);
@@ -40,19 +42,28 @@ public class SpilledMapTests
     }
 
     [Fact]
-    public void A_map_leaves_no_file_behind()
+    public void A_released_maps_file_serves_the_next_map_and_none_is_left_behind()
     {
         int before = MapFiles().Length;
-        var spilled = new SpilledMap(Path.GetTempPath(), 4, 3, 2, ScalarType.BFloat16, 1);
+        var files = new SpillFiles(Path.GetTempPath());
+        var first = new SpilledMap(files, 4, 3, 2, ScalarType.BFloat16, 1);
         Assert.Equal(before + 1, MapFiles().Length);
-        spilled.Dispose();
+        first.Write(0, ones(1, 4, 3, 2));
+        first.Dispose();
+        var second = new SpilledMap(files, 8, 3, 2, ScalarType.Float32, 1);   // larger: the file grows
+        Assert.Equal(before + 1, MapFiles().Length);
+        second.Write(0, full(1, 8, 3, 2, 2f));
+        Assert.True(second.Read(0, 3).eq(2f).all().item<bool>());
+        second.Dispose();
+        files.Dispose();
         Assert.Equal(before, MapFiles().Length);
     }
 
     [Fact]
     public void Rows_outside_the_map_are_refused()
     {
-        using var spilled = new SpilledMap(Path.GetTempPath(), 4, 3, 2, ScalarType.Float32, 1);
+        using var files = new SpillFiles(Path.GetTempPath());
+        using var spilled = new SpilledMap(files, 4, 3, 2, ScalarType.Float32, 1);
         Assert.Throws<ArgumentException>(() => spilled.Write(2, zeros(1, 4, 2, 2)));
         Assert.Throws<ArgumentOutOfRangeException>(() => spilled.Read(2, 2));
     }
