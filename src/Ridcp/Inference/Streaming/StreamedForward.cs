@@ -21,13 +21,17 @@ namespace Ridcp.Inference.Streaming;
 /// encoder's resolution (the official and the bundled configurations).</remarks>
 public sealed class StreamedForward : IDisposable
 {
-    /// <summary>Working memory a stage's stripes are sized for at most: larger stripes save a few halo rows and
-    /// cost memory in proportion.</summary>
-    public const long StripeWorkingSetCap = 512L << 20;
+    /// <summary>Working memory a convolution stage's stripes are sized for at most: with halos of 1-8 rows, taller
+    /// stripes save little time and cost memory in proportion.</summary>
+    public const long StageCap = 768L << 20;
 
-    /// <summary>Feature maps a stage holds per input pixel of its window at its finest scale: its inputs, the
-    /// normalised map, the conv's output and the conv's own copies.</summary>
-    const double LiveMaps = 6;
+    /// <summary>The Swin layers' cap: their 128 px halos (bundled model) cost a 64-row stripe 5x its rows (46 s of
+    /// a 16 MP image's 218 s), so their stripes get more.</summary>
+    public const long SwinStageCap = 1280L << 20;
+
+    /// <summary>Feature maps a stage holds per input pixel of its window at its finest scale besides its inputs: the
+    /// normalised map, the conv's output and the conv's own copies, the stripe copied out.</summary>
+    const double LiveMaps = 4;
 
     readonly VQWeightDehazeNet net;
     readonly VQWeightDehazeNetOptions o;
@@ -40,7 +44,7 @@ public sealed class StreamedForward : IDisposable
         this.net = net;
         o = net.Options;
         files = new SpillFiles(folder);
-        run = new StripeRunner(heightPx, widthPx, Math.Min(stripeBudgetBytes, StripeWorkingSetCap), StageCount(o), progress);
+        run = new StripeRunner(heightPx, widthPx, stripeBudgetBytes, StageCount(o), progress);
     }
 
     /// <summary>The residual-branch image [1, 3, cropHeight, cropWidth] (test()'s crop) of the padded input
@@ -109,7 +113,8 @@ public sealed class StreamedForward : IDisposable
 
         // Swin layers: no image-wide quantity, but their windows reach far.
         var swin = enc.Swin!;
-        var encFeats = Replace(x, Stage("Swin layers", [x], SwinHalo(), SwinBytes(), latent, 0, w => swin.forward(w.Inputs[0])));
+        var encFeats = Replace(x, Stage("Swin layers", [x], SwinHalo(), SwinBytes(), latent, 0, w => swin.forward(w.Inputs[0]),
+                                        SwinStageCap, StripeRunner.StripeAlignment));
 
         // Matching and the first code-decoder convs (after_quant, upsample, conv) up to the first GroupNorm.
         var dec0 = net.DecoderStage(0).StageLayers;
@@ -174,9 +179,9 @@ public sealed class StreamedForward : IDisposable
         // residual_conv on the combined full-resolution features, into the output image.
         var output = zeros(1, 3, cropHeight, cropWidth);
         var lastRatio = ratio;
-        run.Run("residual_conv", combined, haloPx: 1, Bytes(1, 3), 1, w =>
+        run.Run("residual_conv", combined, haloPx: 1, Bytes(1, 3), 1, capBytes: StageCap, compute: w =>
             BlockAlignedConv.Forward(net.ResidualConv, In(net.ResidualConv, Combine(res, w.Inputs, lastRatio))),
-            (row, rows) =>
+            sink: (row, rows) =>
             {
                 long n = Math.Min(rows.shape[2], cropHeight - row);
                 if (n > 0) output.narrow(2, row, n).copy_(rows.narrow(2, 0, n).narrow(3, 0, cropWidth));
@@ -220,10 +225,10 @@ public sealed class StreamedForward : IDisposable
 
     /// <summary>Runs a stage into a new spilled map, made at the first stripe with the stripe's channels and type.</summary>
     SpilledMap Stage(string name, IFeatureRows[] inputs, int halo, double bytesPerPixel, int outScale, int sumGroups,
-                     Func<StripeRunner.Window, Tensor?> compute)
+                     Func<StripeRunner.Window, Tensor?> compute, long capBytes = StageCap, int? alignment = null)
     {
         SpilledMap? map = null;
-        run.Run(name, inputs, halo, bytesPerPixel, outScale, compute, (row, rows) =>
+        run.Run(name, inputs, halo, bytesPerPixel, outScale, compute, capBytes: capBytes, alignment: alignment, sink: (row, rows) =>
         {
             if (map is null)
             {

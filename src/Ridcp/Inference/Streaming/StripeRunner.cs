@@ -7,9 +7,10 @@ namespace Ridcp.Inference.Streaming;
 /// the stripe's own rows to a sink. A halo at least the stage's reach makes every kept row exact: rows near a
 /// window's edge that is not the image's edge are wrong (their neighbours are missing) and are dropped, and at the
 /// image's edges the window's edge is the image's, where convolutions pad exactly as on the whole map.</summary>
-/// <remarks>Positions are input pixels of the padded image. Stripes start on multiples of
-/// <see cref="StripeAlignment"/> (32, the pad multiple: every map's rows and the Swin windows divide it); a halo is a
-/// multiple of the largest scale the stage reads or writes, so that every map's window starts on a whole row.</remarks>
+/// <remarks>Positions are input pixels of the padded image. Stripes and halos are multiples of the largest scale the
+/// stage reads or writes (its unit), so that every map's window starts on a whole row; the Swin layers' stage asks
+/// for <see cref="StripeAlignment"/> (32 px, a window of the latent grid), so that its windows partition a stripe
+/// as they partition the image.</remarks>
 public sealed class StripeRunner(long heightPx, long widthPx, long stripeBudgetBytes, int stages, Action<StreamProgress>? progress)
 {
     public const int StripeAlignment = 32;
@@ -17,12 +18,13 @@ public sealed class StripeRunner(long heightPx, long widthPx, long stripeBudgetB
     int stage;
 
     /// <summary>Rows of input pixels per stripe for a stage needing <paramref name="bytesPerPixel"/> per input pixel
-    /// of its window: as many as <c>stripeBudgetBytes</c> holds with the halos, at least one alignment unit.</summary>
-    public long StripeRows(double bytesPerPixel, int haloPx)
+    /// of its window: as many as the budget (at most <paramref name="capBytes"/>) holds with the halos, a multiple of
+    /// <paramref name="unit"/>, at least <see cref="StripeAlignment"/>.</summary>
+    public long StripeRows(double bytesPerPixel, int haloPx, long capBytes, int unit = StripeAlignment)
     {
-        long window = (long)(stripeBudgetBytes / Math.Max(1.0, bytesPerPixel * widthPx));
-        long rows = (window - 2L * haloPx) / StripeAlignment * StripeAlignment;
-        return Math.Clamp(rows, StripeAlignment, (heightPx + StripeAlignment - 1) / StripeAlignment * StripeAlignment);
+        long window = (long)(Math.Min(stripeBudgetBytes, capBytes) / Math.Max(1.0, bytesPerPixel * widthPx));
+        long rows = (window - 2L * haloPx) / unit * unit;
+        return Math.Clamp(rows, StripeAlignment, (heightPx + unit - 1) / unit * unit);
     }
 
     /// <summary>The window handed to a stage's computation: the inputs' rows [TopPx, BottomPx) (in each map's own
@@ -40,13 +42,16 @@ public sealed class StripeRunner(long heightPx, long widthPx, long stripeBudgetB
     /// window's top, at <paramref name="outScale"/>), or null when the window was too small for it (the warp
     /// blocks' deformable samples reached beyond it): the stripe is then computed again with twice the halo.</summary>
     /// <param name="sink">Receives each stripe's rows: first row (in output-map rows) and [1, C, rows, W].</param>
+    /// <param name="capBytes">The most memory this stage's stripes are sized for, whatever the budget.</param>
+    /// <param name="alignment">Multiple of input rows the stripes start on (null: the stage's unit).</param>
     public void Run(string name, IReadOnlyList<IFeatureRows> inputs, int haloPx, double bytesPerPixel, int outScale,
-                    Func<Window, Tensor?> compute, Action<long, Tensor> sink)
+                    Func<Window, Tensor?> compute, Action<long, Tensor> sink, long capBytes, int? alignment = null)
     {
         stage++;
         int unit = inputs.Select(i => i.Scale).Append(outScale).Max();
-        if (haloPx % unit != 0) throw new ArgumentException($"stage '{name}': a halo of {haloPx} px does not start every map on a whole row");
-        long stripe = StripeRows(bytesPerPixel, haloPx);
+        if (haloPx % unit != 0 || (alignment ?? unit) % unit != 0)
+            throw new ArgumentException($"stage '{name}': a halo of {haloPx} px or stripes on multiples of {alignment} px do not start every map on a whole row");
+        long stripe = StripeRows(bytesPerPixel, haloPx, capBytes, alignment ?? unit);
         int count = (int)((heightPx + stripe - 1) / stripe);
         long halo = haloPx;   // grown where a stripe needs more, and kept: the next stripe likely needs as much
         var clock = System.Diagnostics.Stopwatch.StartNew();

@@ -28,7 +28,7 @@ public class StripeRunnerTests
             calls++;
             bool enough = (w.KeptTopPx - w.TopPx >= reach || w.AtImageTop) && (w.BottomPx - w.KeptBottomPx >= reach || w.AtImageBottom);
             return refuseShortWindows && !enough ? null : BoxSum(w.Inputs[0], reach);
-        }, (row, rows) => output.narrow(2, row, rows.shape[2]).copy_(rows));
+        }, (row, rows) => output.narrow(2, row, rows.shape[2]).copy_(rows), capBytes: 1);
         windows = calls;
         return output;
     }
