@@ -52,10 +52,10 @@ public sealed class DCNv2Pack : nn.Module<Tensor, Tensor, Tensor>
 
     /// <summary>The sampler of a row-band forward without gradient (WarpBlock's banded inference): the whole of
     /// <paramref name="x"/> [B, C_in, H, W], since a band's samples may lie anywhere in it.</summary>
-    internal GridSampleColumns BandSampler(Tensor x)
+    internal IDeformColumns BandSampler(Tensor x)
     {
         var shape = DeformShape.Of(x, weight, bias, 1, padding, 1, deformableGroups);
-        return new GridSampleColumns(x, weight, new DeformGeometry(shape, 1, padding, 1, deformableGroups), needsGrad: false);
+        return DeformColumns.For(x, weight, new DeformGeometry(shape, 1, padding, 1, deformableGroups), needsGrad: false);
     }
 
     /// <summary>Output rows [r0, r0 + rows) of <see cref="forward"/> without gradient, written into
@@ -64,7 +64,7 @@ public sealed class DCNv2Pack : nn.Module<Tensor, Tensor, Tensor>
     /// image's borders are conv_offset's own zero padding), so conv_offset runs on the band alone.
     /// The values are those of <see cref="OffsetsAndMasks"/>: its offset, cat(o1, o2), is the first 2*dg*K channels
     /// of conv_offset's output, so the band takes a view instead of a copy, and the masks are the sigmoid of the rest.</summary>
-    internal void ForwardRows(GridSampleColumns sampler, Tensor featRows, long haloTop, long r0, long rows, Tensor destination)
+    internal void ForwardRows(IDeformColumns sampler, Tensor featRows, long haloTop, long r0, long rows, Tensor destination)
     {
         using var scope = NewDisposeScope();
         long maskChannels = ConvOffsetChannels / 3;   // dg*K

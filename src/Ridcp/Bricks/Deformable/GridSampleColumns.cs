@@ -12,7 +12,7 @@ namespace Ridcp.Bricks.Deformable;
 /// In a reduced-precision net (bf16 inference) the positions, the sampling and the mask product stay in float32 —
 /// a bf16 coordinate normalised to [-1, 1] is only good to ~1/256 of the image width (2.6 px at 672 px) — and only
 /// the columns enter the matmul in the weight's dtype.</summary>
-internal sealed class GridSampleColumns(Tensor input, Tensor weight, DeformGeometry geometry, bool needsGrad)
+internal sealed class GridSampleColumns(Tensor input, Tensor weight, DeformGeometry geometry, bool needsGrad) : IDeformColumns
 {
     private readonly DeformShape shape = geometry.Shape;
     private static Tensor SamplingPrecision(Tensor t) => t.dtype is ScalarType.BFloat16 or ScalarType.Float16 ? t.to(ScalarType.Float32) : t;

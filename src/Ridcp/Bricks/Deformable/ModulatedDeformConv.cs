@@ -38,7 +38,7 @@ public static class ModulatedDeformConv
 
         bool needsGrad = is_grad_enabled() && (input.requires_grad || offset.requires_grad || mask.requires_grad ||
                                                weight.requires_grad || (bias?.requires_grad ?? false));
-        var columns = new GridSampleColumns(input, weight, geometry, needsGrad);
+        var columns = DeformColumns.For(input, weight, geometry, needsGrad);
         return ConvolveRows(columns, offset, mask, bias, 0, needsGrad, workingSetBytes).MoveToOuterDisposeScope();
     }
 
@@ -48,7 +48,7 @@ public static class ModulatedDeformConv
     /// passes all rows; the warp block's banded inference (WarpBlock) one band at a time, with a
     /// <paramref name="destination"/> [B, C_out, rows, W_out] (a slice of its output) that each chunk is copied into
     /// instead of concatenating the chunks; the destination is returned then.</summary>
-    internal static Tensor ConvolveRows(GridSampleColumns columns, Tensor offsetRows, Tensor maskRows, Tensor? bias, long r0,
+    internal static Tensor ConvolveRows(IDeformColumns columns, Tensor offsetRows, Tensor maskRows, Tensor? bias, long r0,
                                         bool needsGrad, long workingSetBytes, Tensor? destination = null)
     {
         using var scope = NewDisposeScope();
