@@ -15,7 +15,8 @@ namespace Ridcp.Bricks.Deformable;
 /// with the weight reordered to the same (k, c) order. Same semantics as <see cref="GridSampleColumns"/> (zero
 /// outside the image, a sample counts only if -1 &lt; y &lt; H and -1 &lt; x &lt; W), whose grid_sample path did the
 /// same work in five passes over float32 copies: the whole map converted to float32, the normalised grid stacked,
-/// grid_sample's gathers across a strided map, the mask product, the conversion of the columns to bf16.</summary>
+/// grid_sample's gathers across a strided map, the mask product, the conversion of the columns to bf16. Given mask
+/// logits (the warp blocks' band path) it applies the sigmoid itself, in float32.</summary>
 /// <remarks>Positions are the base position plus the offset in float32, without grid_sample's normalisation round
 /// trip; the mask multiplies the four bilinear weights instead of the blended value. Both differ from the grid_sample
 /// path only by float32 rounding, far below the bf16 rounding of the columns that both share.</remarks>
@@ -51,7 +52,7 @@ internal sealed unsafe class ChannelsLastBf16Columns : IDeformColumns
     /// <summary>The columns of one output row: K*C_in bf16 values per pixel.</summary>
     public long BytesPerOutputRow => shape.OutWidth * shape.KernelPoints * shape.InChannels * sizeof(ushort);
 
-    public Tensor Convolve(Tensor offsetRows, Tensor maskRows, long r0)
+    public Tensor Convolve(Tensor offsetRows, Tensor maskRows, long r0, bool maskLogits)
     {
         using var scope = NewDisposeScope();
         long rows = offsetRows.shape[2], wOut = shape.OutWidth, columnCount = shape.KernelPoints * shape.InChannels;
@@ -60,7 +61,7 @@ internal sealed unsafe class ChannelsLastBf16Columns : IDeformColumns
         var columns = empty(rows * wOut, columnCount, ScalarType.BFloat16, map.device);
 
         var job = new Job(this, Address(map), Address(offsets), offsets.stride(), Address(masks), masks.stride(),
-                          offsets.dtype == ScalarType.BFloat16, (ushort*)Address(columns), r0);
+                          offsets.dtype == ScalarType.BFloat16, masks.dtype == ScalarType.BFloat16, maskLogits, (ushort*)Address(columns), r0);
         int threads = Math.Max(1, torch.get_num_threads());
         if (threads == 1 || rows == 1) for (long r = 0; r < rows; r++) job.Row(r);
         else Parallel.For(0L, rows, new ParallelOptions { MaxDegreeOfParallelism = threads }, job.Row);
@@ -86,7 +87,8 @@ internal sealed unsafe class ChannelsLastBf16Columns : IDeformColumns
 
     /// <summary>The per-chunk state the row loop reads (a class, so Parallel.For can call <see cref="Row"/>).</summary>
     private sealed class Job(ChannelsLastBf16Columns owner, byte* map, byte* offsets, long[] offsetStrides,
-                             byte* masks, long[] maskStrides, bool bf16Controls, ushort* columns, long r0)
+                             byte* masks, long[] maskStrides, bool bf16Offsets, bool bf16Masks, bool maskLogits,
+                             ushort* columns, long r0)
     {
         private readonly int groups = owner.geometry.Groups, kw = (int)owner.shape.KernelWidth;
         private readonly int k = (int)owner.shape.KernelPoints, c = (int)owner.shape.InChannels;
@@ -122,36 +124,36 @@ internal sealed unsafe class ChannelsLastBf16Columns : IDeformColumns
             }
         }
 
-        /// <summary>dy, dx and mask of every sample of pixel (r, ox) as floats.</summary>
+        /// <summary>dy, dx and mask (or its logit) of every sample of pixel (r, ox) as floats.</summary>
         private void LoadControls(float* dy, float* dx, float* mask, long r, long ox, int samples)
         {
             long offsetAt = r * offsetStrides[2] + ox * offsetStrides[3], offsetStep = offsetStrides[1];
             long maskAt = r * maskStrides[2] + ox * maskStrides[3], maskStep = maskStrides[1];
-            if (bf16Controls)
+            if (bf16Offsets)
             {
-                ushort* o = (ushort*)offsets + offsetAt, m = (ushort*)masks + maskAt;
-                for (int s = 0; s < samples; s++)
-                {
-                    dy[s] = Float(o[2 * s * offsetStep]);
-                    dx[s] = Float(o[(2 * s + 1) * offsetStep]);
-                    mask[s] = Float(m[s * maskStep]);
-                }
+                ushort* o = (ushort*)offsets + offsetAt;
+                for (int s = 0; s < samples; s++) (dy[s], dx[s]) = (Float(o[2 * s * offsetStep]), Float(o[(2 * s + 1) * offsetStep]));
             }
             else
             {
-                float* o = (float*)offsets + offsetAt, m = (float*)masks + maskAt;
-                for (int s = 0; s < samples; s++)
-                {
-                    dy[s] = o[2 * s * offsetStep];
-                    dx[s] = o[(2 * s + 1) * offsetStep];
-                    mask[s] = m[s * maskStep];
-                }
+                float* o = (float*)offsets + offsetAt;
+                for (int s = 0; s < samples; s++) (dy[s], dx[s]) = (o[2 * s * offsetStep], o[(2 * s + 1) * offsetStep]);
+            }
+            if (bf16Masks)
+            {
+                ushort* m = (ushort*)masks + maskAt;
+                for (int s = 0; s < samples; s++) mask[s] = Float(m[s * maskStep]);
+            }
+            else
+            {
+                float* m = (float*)masks + maskAt;
+                for (int s = 0; s < samples; s++) mask[s] = m[s * maskStep];
             }
         }
 
         private static float Float(ushort bf16) => BitConverter.Int32BitsToSingle(bf16 << 16);
 
-        /// <summary>The bilinear weights times the mask of the four neighbours (top-left, top-right, bottom-left,
+        /// <summary>The bilinear weights times the mask (the sigmoid of the logit, where logits were given) of the four neighbours (top-left, top-right, bottom-left,
         /// bottom-right) of every sample, 16 samples at a time, and their element offsets in the map. A neighbour
         /// outside the image gets weight 0 and an offset clamped into the image (its value is read and multiplied by
         /// 0), so that blending needs no branch; a sample outside -1 &lt; y &lt; H, -1 &lt; x &lt; W (or NaN) gets
@@ -177,7 +179,9 @@ internal sealed unsafe class ChannelsLastBf16Columns : IDeformColumns
                              Vector512.GreaterThan(x, minusOne) & Vector512.LessThan(x, width);   // false for NaN
                 y = Vector512.ConditionalSelect(inside, y, Vector512<float>.Zero);
                 x = Vector512.ConditionalSelect(inside, x, Vector512<float>.Zero);
-                var m = Vector512.ConditionalSelect(inside, Vector512.Load(mask + s), Vector512<float>.Zero);
+                var m = Vector512.Load(mask + s);
+                if (maskLogits) m = one / (one + Vector512.Exp(-m));   // sigmoid in float32
+                m = Vector512.ConditionalSelect(inside, m, Vector512<float>.Zero);
                 var fy = Vector512.Floor(y);
                 var fx = Vector512.Floor(x);
                 var ly = y - fy;

@@ -34,9 +34,7 @@ internal sealed class GridSampleColumns(Tensor input, Tensor weight, DeformGeome
     public long BytesPerOutputRow => shape.Batch * shape.KernelPoints * shape.OutWidth * grouped.ElementSize *
                                      (shape.InChannels + 8 * geometry.Groups);
 
-    /// <summary>Output rows [r0, r0 + rows) without bias, [B, C_out, rows, W_out], from the offsets
-    /// [B, 2*dg*K, rows, W_out] and masks [B, dg*K, rows, W_out] of those rows.</summary>
-    public Tensor Convolve(Tensor offsetRows, Tensor maskRows, long r0)
+    public Tensor Convolve(Tensor offsetRows, Tensor maskRows, long r0, bool maskLogits)
     {
         long b = shape.Batch, dg = geometry.Groups, k = shape.KernelPoints, rows = offsetRows.shape[2], wOut = shape.OutWidth;
         var pairs = SamplingPrecision(offsetRows).reshape(b, dg, k, 2, rows, wOut);
@@ -48,7 +46,7 @@ internal sealed class GridSampleColumns(Tensor input, Tensor weight, DeformGeome
         var grid = stack([gx, gy], -1).view(b * dg, k * rows, wOut, 2);
 
         var sampled = nn.functional.grid_sample(grouped, grid, GridSampleMode.Bilinear, GridSamplePaddingMode.Zeros, align_corners: false);
-        var modulation = SamplingPrecision(maskRows).reshape(b * dg, 1, k * rows, wOut);
+        var modulation = SamplingPrecision(maskLogits ? maskRows.sigmoid() : maskRows).reshape(b * dg, 1, k * rows, wOut);
         sampled = needsGrad ? sampled * modulation : sampled.mul_(modulation);               // [B*dg, C_in/dg, K*rows, W_out]
         // Memory order (b, g, c, k, row, col) = rows c*K + k of the im2col matrix, like weight.view(C_out, C_in*K).
         var columns = sampled.view(b, shape.InChannels * k, rows * wOut);

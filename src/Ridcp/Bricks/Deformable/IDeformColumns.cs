@@ -10,6 +10,7 @@ internal interface IDeformColumns
     long BytesPerOutputRow { get; }
 
     /// <summary>Output rows [r0, r0 + rows) without bias, [B, C_out, rows, W_out], from the offsets
-    /// [B, 2*dg*K, rows, W_out] and masks [B, dg*K, rows, W_out] of those rows.</summary>
-    Tensor Convolve(Tensor offsetRows, Tensor maskRows, long r0);
+    /// [B, 2*dg*K, rows, W_out] and masks [B, dg*K, rows, W_out] of those rows; with <paramref name="maskLogits"/>
+    /// the masks are given before their sigmoid (DCNv2Pack's conv_offset output), which the evaluation applies.</summary>
+    Tensor Convolve(Tensor offsetRows, Tensor maskRows, long r0, bool maskLogits);
 }
