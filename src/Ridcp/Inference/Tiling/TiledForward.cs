@@ -40,7 +40,7 @@ public static class TiledForward
         long sh = Math.Max(m, (long)Math.Floor(h * f / m) * m), sw = Math.Max(m, (long)Math.Floor(w * f / m) * m);
         var small = f < 1 ? nn.functional.interpolate(padded, size: [sh, sw], mode: InterpolationMode.Area) : padded;
         using (statistics.Enter(new Bricks.ImageWide.TileCore(0, 0, sh, sw, sh, sw)))
-        using (var r = net.EncodeAndDecode(small, alpha)) { }
+        using (var r = net.EncodeAndDecode(small, alpha, vqImage: false)) { }
         statistics.EndPass();
     }
 
@@ -70,10 +70,10 @@ public static class TiledForward
                 using (statistics.Enter(tile.Core))
                 {
                     var input = padded.narrow(2, tile.Top, tile.Height).narrow(3, tile.Left, tile.Width);
-                    using var r = net.EncodeAndDecode(input, alpha);
+                    using var r = net.EncodeAndDecode(input, alpha, vqImage: false);
                     if (pass == passes)
                     {
-                        var image = r.OutImgResidual ?? r.OutImg;
+                        var image = r.OutImgResidual ?? r.OutImg!;
                         var c = tile.Core;
                         long top = tile.Top + c.Top, left = tile.Left + c.Left;
                         long rows = Math.Min(c.Height, outH - top), cols = Math.Min(c.Width, outW - left);
