@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using Ridcp.Core;
@@ -46,7 +45,7 @@ internal sealed unsafe class ChannelsLastBf16Columns : IDeformColumns
         return Avx2.IsSupported && Avx512F.VL.IsSupported && input.device_type == DeviceType.CPU &&
                input.dtype == ScalarType.BFloat16 && weight.dtype == ScalarType.BFloat16 &&
                s.Batch == 1 && ChannelsLast.Is(input) && geometry.Stride == 1 &&
-               s.InChannels / geometry.Groups % Lanes == 0 && input.numel() * input.ElementSize <= int.MaxValue;   // Address's Span
+               s.InChannels / geometry.Groups % Lanes == 0 && input.numel() * input.ElementSize <= int.MaxValue;   // TensorMemory.Address's Span
     }
 
     /// <summary>The columns of one output row: K*C_in bf16 values per pixel.</summary>
@@ -60,8 +59,8 @@ internal sealed unsafe class ChannelsLastBf16Columns : IDeformColumns
         var masks = Readable(maskRows);
         var columns = empty(rows * wOut, columnCount, ScalarType.BFloat16, map.device);
 
-        var job = new Job(this, Address(map), Address(offsets), offsets.stride(), Address(masks), masks.stride(),
-                          offsets.dtype == ScalarType.BFloat16, masks.dtype == ScalarType.BFloat16, maskLogits, (ushort*)Address(columns), r0);
+        var job = new Job(this, TensorMemory.Address(map), TensorMemory.Address(offsets), offsets.stride(), TensorMemory.Address(masks), masks.stride(),
+                          offsets.dtype == ScalarType.BFloat16, masks.dtype == ScalarType.BFloat16, maskLogits, (ushort*)TensorMemory.Address(columns), r0);
         int threads = Math.Max(1, torch.get_num_threads());
         if (threads == 1 || rows == 1) for (long r = 0; r < rows; r++) job.Row(r);
         else Parallel.For(0L, rows, new ParallelOptions { MaxDegreeOfParallelism = threads }, job.Row);
@@ -74,16 +73,6 @@ internal sealed unsafe class ChannelsLastBf16Columns : IDeformColumns
     private static Tensor Readable(Tensor t) =>
         t.dtype is ScalarType.BFloat16 or ScalarType.Float32 ? t : t.to(ScalarType.Float32);
 
-    /// <summary>The first element of <paramref name="t"/> (storage offset included), valid while the tensor lives.
-    /// TorchSharp hands out tensor memory only as a Span over a contiguous tensor's data, so a strided view is first
-    /// viewed as the flat run of elements it spans.</summary>
-    private static byte* Address(Tensor t)
-    {
-        long extent = 1;
-        for (int d = 0; d < t.ndim; d++) extent += (t.shape[d] - 1) * t.stride(d);
-        using var flat = t.as_strided([extent], [1], t.storage_offset());
-        return (byte*)Unsafe.AsPointer(ref MemoryMarshal.GetReference(flat.bytes));
-    }
 
     /// <summary>The per-chunk state the row loop reads (a class, so Parallel.For can call <see cref="Row"/>).</summary>
     private sealed class Job(ChannelsLastBf16Columns owner, byte* map, byte* offsets, long[] offsetStrides,

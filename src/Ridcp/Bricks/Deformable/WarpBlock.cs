@@ -82,11 +82,13 @@ public sealed class WarpBlock : nn.Module<Tensor, Tensor, Tensor>
 
     /// <summary>Rows per band for <paramref name="x_vq"/>: per row, the concatenation and offset feature (with the
     /// dense copy a conv makes of a row slice: 4c channels) and conv_offset's output with the offsets copied out
-    /// of it (2 x 3*dg*K channels), in float32 (the sampling precision; bf16 halves some of it).</summary>
+    /// of it (2 x 3*dg*K channels), in x_vq's dtype: a bf16 net's band maps are all bf16 (the fused bf16 sampler reads
+    /// offsets and masks where conv_offset wrote them), so its bands are twice as tall for the same memory and
+    /// recompute half as many halo rows.</summary>
     private long BandRows(Tensor x_vq)
     {
         long channelsPerRow = 4 * x_vq.shape[1] + 2 * dcn.ConvOffsetChannels;
-        long bytesPerRow = Math.Max(1, x_vq.shape[0] * x_vq.shape[3] * channelsPerRow * sizeof(float));
+        long bytesPerRow = Math.Max(1, x_vq.shape[0] * x_vq.shape[3] * channelsPerRow * x_vq.ElementSize);
         return Math.Max(MinBandRows, BandWorkingSetBytes / bytesPerRow);
     }
 }
