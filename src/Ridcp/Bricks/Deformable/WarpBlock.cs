@@ -56,7 +56,7 @@ public sealed class WarpBlock : nn.Module<Tensor, Tensor, Tensor>
     /// <summary><see cref="forward"/> without gradient, <paramref name="bandRows"/> output rows at a time: both convs
     /// are 3x3, so output rows [r0, r1) need the offset feature's rows [r0 - 1, r1 + 1) and those need the inputs'
     /// rows [r0 - 2, r1 + 2), clipped at the image's borders; the deformable conv samples x_vq anywhere, so it gets
-    /// the whole of x_vq (not copied: GridSampleColumns views a channels-last map in place). Only the output is a
+    /// the whole of x_vq (not copied: both samplers read a channels-last map in place). Only the output is a
     /// full-size map; it has x_vq's memory order. Values equal the whole-image path's up to float rounding.</summary>
     internal Tensor ForwardInBands(Tensor x_vq, Tensor x_residual, long bandRows)
     {
