@@ -4,7 +4,8 @@ namespace Ridcp.Models;
 
 /// <summary>What <see cref="VQWeightDehazeNet.EncodeAndDecode"/> computes (the official encode_and_decode tuple,
 /// plus the encoder output the official code only exposes through hooks).</summary>
-/// <param name="OutImg">VQ-branch image (out_conv) [B,3,H,W], the only image of the HQ stage.</param>
+/// <param name="OutImg">VQ-branch image (out_conv) [B,3,H,W], the only image of the HQ stage; null where an LQ-stage
+/// call asked for the residual image only (<c>vqImage: false</c>).</param>
 /// <param name="OutImgResidual">Residual-branch image (residual_conv), the dehazed result of the LQ stage; null
 /// on the HQ stage or without use_residual.</param>
 /// <param name="CodebookLoss">See <see cref="QuantizerOutput.CodebookLoss"/>.</param>
@@ -16,7 +17,7 @@ namespace Ridcp.Models;
 /// <param name="ZQuant">Straight-through quantised features (feat_to_quant itself without use_quantize).</param>
 /// <param name="EncFeats">multiscale_encoder output.</param>
 public sealed record EncodeDecodeResult(
-    Tensor OutImg, Tensor? OutImgResidual, Tensor CodebookLoss, Tensor? SemanticLoss,
+    Tensor? OutImg, Tensor? OutImgResidual, Tensor CodebookLoss, Tensor? SemanticLoss,
     Tensor Indices, Tensor FeatToQuant, Tensor ZQuant, Tensor EncFeats) : IDisposable
 {
     public void Dispose()

@@ -81,6 +81,14 @@ public sealed class MultiScaleDecoder : nn.Module<Tensor, IReadOnlyList<Tensor>,
         return scope.MoveToOuter(x);
     }
 
-    private static Tensor Float32Mean(Tensor t) =>
-        t.dtype == ScalarType.Float32 ? t.mean() : t.mean([.. Enumerable.Range(0, (int)t.ndim).Select(d => (long)d)], false, ScalarType.Float32);
+    /// <summary>The mean of <paramref name="t"/> as a float32 scalar, accumulated in float32 whatever t's dtype. A
+    /// dense bf16 map on the CPU (bf16 inference) is summed where it lies (Core/TensorMemory): LibTorch's
+    /// mean(dtype: float32) first makes a float32 copy of the whole full-resolution map.</summary>
+    private static Tensor Float32Mean(Tensor t)
+    {
+        if (t.dtype == ScalarType.Float32) return t.mean();
+        if (t.dtype == ScalarType.BFloat16 && t.device_type == DeviceType.CPU && TensorMemory.IsDense(t) && t.numel() * t.ElementSize <= int.MaxValue)
+            return tensor((float)TensorMemory.Bf16Mean(t));
+        return t.mean([.. Enumerable.Range(0, (int)t.ndim).Select(d => (long)d)], false, ScalarType.Float32);
+    }
 }

@@ -83,7 +83,11 @@ public sealed class VQWeightDehazeNet : nn.Module
     /// <param name="semanticTarget">VGG19 relu4_4 features of <paramref name="input"/> [B,512,h,w] (computed by the
     /// caller without gradients); with use_semantic_loss, the result's SemanticLoss compares them with
     /// conv_semantic(z_quant). Null: no semantic loss (official test() switches it off the same way).</param>
-    public EncodeDecodeResult EncodeAndDecode(Tensor input, float? weightAlpha = null, Tensor? gtIndices = null, Tensor? semanticTarget = null)
+    /// <param name="vqImage">False: an LQ net with a residual branch skips out_conv, whose VQ-branch image inference
+    /// never uses (a full-resolution float32 conv: 0.1 CPU-s per megapixel with the bundled model, plus the
+    /// conversion of its input in a bf16 net); the result's OutImg is null then. An HQ net always makes it.</param>
+    public EncodeDecodeResult EncodeAndDecode(Tensor input, float? weightAlpha = null, Tensor? gtIndices = null, Tensor? semanticTarget = null,
+                                              bool vqImage = true)
     {
         if (input.ndim != 4 || input.shape[1] != Options.InChannel)
             throw new ArgumentException($"input must be [B,{Options.InChannel},H,W], got [{string.Join(", ", input.shape)}]");
@@ -115,7 +119,7 @@ public sealed class VQWeightDehazeNet : nn.Module
             codeDecoderOutput.Add(x);
         }
         // 3 output channels: see BlockAlignedConv (oneDNN input-gradient bug).
-        var outImg = BlockAlignedConv.Forward(out_conv, InTypeOf(out_conv, x));
+        var outImg = vqImage || multiscale_decoder is null ? BlockAlignedConv.Forward(out_conv, InTypeOf(out_conv, x)) : null;
 
         Tensor? outResidual = null;
         if (multiscale_decoder is not null)
@@ -188,8 +192,8 @@ public sealed class VQWeightDehazeNet : nn.Module
         using var scope = NewDisposeScope();
         long h = input.shape[^2], w = input.shape[^1];
         var padded = MirrorPadding.Pad(input, Options.PadMultiple);
-        using var r = EncodeAndDecode(padded, weightAlpha);
-        var image = r.OutImgResidual ?? r.OutImg;
+        using var r = EncodeAndDecode(padded, weightAlpha, vqImage: false);
+        var image = r.OutImgResidual ?? r.OutImg!;
         var output = image.narrow(2, 0, h).narrow(3, 0, w).contiguous();
         var indices = r.Indices.clone();
         return (scope.MoveToOuter(output), scope.MoveToOuter(indices));

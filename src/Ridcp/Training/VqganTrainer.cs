@@ -50,7 +50,7 @@ public sealed class VqganTrainer : GanTrainerBase
         if (semanticVgg is not null)
             using (no_grad()) vggFeat = semanticVgg.forward(gt);
         using var r = netG.EncodeAndDecode(gt, semanticTarget: vggFeat);
-        var output = r.OutImg;
+        var output = r.OutImg!;   // an HQ net always makes it
         trainUsage.Add(r.Indices);
 
         GeneratorThenDiscriminator(iter, r.CodebookLoss, output, gt, gt, output, losses, r.SemanticLoss);

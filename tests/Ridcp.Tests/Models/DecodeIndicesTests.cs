@@ -17,7 +17,7 @@ public class DecodeIndicesTests
         using var scope = NewDisposeScope();
         using var r = Hq.EncodeAndDecode(Npy("hq_64x64_input.npy"));
         var decoded = Hq.DecodeIndices(r.Indices);
-        double d = MaxAbsDiff(decoded, r.OutImg);
+        double d = MaxAbsDiff(decoded, r.OutImg!);
         Assert.True(d <= StraightThroughRounding, $"decoded image differs by {d}");
         // And against the official image: the stored indices decode to the stored out_img.
         double dOfficial = MaxAbsDiff(Hq.DecodeIndices(Npy("hq_64x64_indices.npy")), Npy("hq_64x64_out_img.npy"));

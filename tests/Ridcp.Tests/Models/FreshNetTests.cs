@@ -120,4 +120,18 @@ public class FreshNetTests
         Assert.NotNull(ps["multiscale_decoder.warp.0.dcn.weight"].grad);
         Assert.True(ps["multiscale_encoder.in_conv.weight"].grad!.abs().sum().item<float>() > 0);
     }
+
+    [Fact]
+    public void Without_the_vq_image_an_lq_net_skips_out_conv_and_gives_the_same_residual_image()
+    {
+        using var scope = NewDisposeScope();
+        using var net = new VQWeightDehazeNet(SmallLq);
+        using var _ = no_grad();
+        var input = rand(1, 3, 32, 48, generator: new Generator(9));
+        using var full = net.EncodeAndDecode(input);
+        using var residualOnly = net.EncodeAndDecode(input, vqImage: false);
+        Assert.NotNull(full.OutImg);
+        Assert.Null(residualOnly.OutImg);
+        Assert.True(ParityNets.BitEqual(residualOnly.OutImgResidual!, full.OutImgResidual!));
+    }
 }

@@ -22,7 +22,7 @@ public class HqParityTests(ITestOutputHelper output)
 
         AssertIndicesEqual(Npy($"{name}_indices.npy"), r.Indices);
         double dFeat = MaxAbsDiff(r.FeatToQuant, Npy($"{name}_feat_to_quant.npy"));
-        double dImg = MaxAbsDiff(r.OutImg, Npy($"{name}_out_img.npy"));
+        double dImg = MaxAbsDiff(r.OutImg!, Npy($"{name}_out_img.npy"));
         double loss = r.CodebookLoss.item<float>();
         output.WriteLine($"{name}: feat_to_quant {dFeat:E3}, out_img {dImg:E3}, codebook loss {loss} (official {codebookLoss})");
 
@@ -43,7 +43,7 @@ public class HqParityTests(ITestOutputHelper output)
         using var r = net.EncodeAndDecode(MirrorPadding.Pad(input, 32));
         Assert.Equal(new long[] { 1, 3, 50, 61 }, image.shape);
         Assert.Equal(new long[] { 1, 1, 16, 16 }, indices.shape);
-        Assert.True(BitEqual(image, r.OutImg.narrow(2, 0, 50).narrow(3, 0, 61)));
+        Assert.True(BitEqual(image, r.OutImg!.narrow(2, 0, 50).narrow(3, 0, 61)));
         Assert.True(BitEqual(indices, r.Indices));
     }
 }

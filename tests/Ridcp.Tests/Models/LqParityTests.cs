@@ -33,7 +33,7 @@ public class LqParityTests(ITestOutputHelper log)
         {
             ["enc_feats"] = MaxAbsDiff(r.EncFeats, Npy($"{name}_enc_feats.npy")),
             ["feat_to_quant"] = MaxAbsDiff(r.FeatToQuant, Npy($"{name}_feat_to_quant.npy")),
-            ["out_img_vq"] = MaxAbsDiff(r.OutImg, Npy($"{name}_{tag}_out_img_vq.npy")),
+            ["out_img_vq"] = MaxAbsDiff(r.OutImg!, Npy($"{name}_{tag}_out_img_vq.npy")),
             ["out_residual"] = MaxAbsDiff(r.OutImgResidual!, Npy($"{name}_{tag}_out_residual.npy")),
         };
         // z_quant is stored for 45x61 only; for 72x100 it follows from feat_to_quant and the indices (README section 3).

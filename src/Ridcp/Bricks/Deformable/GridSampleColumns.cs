@@ -12,7 +12,7 @@ namespace Ridcp.Bricks.Deformable;
 /// In a reduced-precision net (bf16 inference) the positions, the sampling and the mask product stay in float32 —
 /// a bf16 coordinate normalised to [-1, 1] is only good to ~1/256 of the image width (2.6 px at 672 px) — and only
 /// the columns enter the matmul in the weight's dtype.</summary>
-internal sealed class GridSampleColumns(Tensor input, Tensor weight, DeformGeometry geometry, bool needsGrad)
+internal sealed class GridSampleColumns(Tensor input, Tensor weight, DeformGeometry geometry, bool needsGrad) : IDeformColumns
 {
     private readonly DeformShape shape = geometry.Shape;
     private static Tensor SamplingPrecision(Tensor t) => t.dtype is ScalarType.BFloat16 or ScalarType.Float16 ? t.to(ScalarType.Float32) : t;
@@ -34,35 +34,10 @@ internal sealed class GridSampleColumns(Tensor input, Tensor weight, DeformGeome
     public long BytesPerOutputRow => shape.Batch * shape.KernelPoints * shape.OutWidth * grouped.ElementSize *
                                      (shape.InChannels + 8 * geometry.Groups);
 
-    /// <summary>Output rows [From, To) whose samples <see cref="SampledRows"/> covers (all by default).</summary>
-    public (long From, long To) WatchedRows { get; set; } = (0, long.MaxValue);
-
-    /// <summary>The lowest and highest input row that a sample of the <see cref="WatchedRows"/> so far read (bilinear
-    /// sampling reads the rows on both sides of a position), without gradient only. A forward on a window of rows
-    /// (Inference/Streaming) equals the whole map's where these lie inside the window or outside the image (where
-    /// both read zeros).</summary>
-    public (long Lowest, long Highest) SampledRows { get; private set; } = (long.MaxValue, long.MinValue);
-
-    void TrackSampledRows(Tensor rowOffsets, long r0, long rows)
-    {
-        long from = Math.Max(r0, WatchedRows.From), to = Math.Min(r0 + rows, WatchedRows.To);
-        if (from >= to) return;
-        rowOffsets = rowOffsets.narrow(3, from - r0, to - from);
-        (r0, rows) = (from, to - from);
-        var g = geometry;
-        double lowestBase = r0 * g.Stride - g.Padding, highestBase = (r0 + rows - 1) * g.Stride - g.Padding + (shape.KernelHeight - 1) * g.Dilation;
-        long lowest = (long)Math.Floor(lowestBase + rowOffsets.min().ToDouble());
-        long highest = (long)Math.Floor(highestBase + rowOffsets.max().ToDouble()) + 1;
-        SampledRows = (Math.Min(SampledRows.Lowest, lowest), Math.Max(SampledRows.Highest, highest));
-    }
-
-    /// <summary>Output rows [r0, r0 + rows) without bias, [B, C_out, rows, W_out], from the offsets
-    /// [B, 2*dg*K, rows, W_out] and masks [B, dg*K, rows, W_out] of those rows.</summary>
-    public Tensor Convolve(Tensor offsetRows, Tensor maskRows, long r0)
+    public Tensor Convolve(Tensor offsetRows, Tensor maskRows, long r0, bool maskLogits)
     {
         long b = shape.Batch, dg = geometry.Groups, k = shape.KernelPoints, rows = offsetRows.shape[2], wOut = shape.OutWidth;
         var pairs = SamplingPrecision(offsetRows).reshape(b, dg, k, 2, rows, wOut);
-        if (!needsGrad) TrackSampledRows(pairs.select(3, 0), r0, rows);
         // Normalised position = offset * 2/size + normalised base position; the base part is small ([K, rows, W_out]).
         var baseY = geometry.BaseRows(r0, rows, grouped.dtype, input.device).mul_(2.0 / shape.Height).add_(1.0 / shape.Height - 1.0);
         var baseX = geometry.BaseCols(grouped.dtype, input.device).mul_(2.0 / shape.Width).add_(1.0 / shape.Width - 1.0);
@@ -71,7 +46,7 @@ internal sealed class GridSampleColumns(Tensor input, Tensor weight, DeformGeome
         var grid = stack([gx, gy], -1).view(b * dg, k * rows, wOut, 2);
 
         var sampled = nn.functional.grid_sample(grouped, grid, GridSampleMode.Bilinear, GridSamplePaddingMode.Zeros, align_corners: false);
-        var modulation = SamplingPrecision(maskRows).reshape(b * dg, 1, k * rows, wOut);
+        var modulation = SamplingPrecision(maskLogits ? maskRows.sigmoid() : maskRows).reshape(b * dg, 1, k * rows, wOut);
         sampled = needsGrad ? sampled * modulation : sampled.mul_(modulation);               // [B*dg, C_in/dg, K*rows, W_out]
         // Memory order (b, g, c, k, row, col) = rows c*K + k of the im2col matrix, like weight.view(C_out, C_in*K).
         var columns = sampled.view(b, shape.InChannels * k, rows * wOut);

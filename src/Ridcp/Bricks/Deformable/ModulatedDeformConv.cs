@@ -38,7 +38,7 @@ public static class ModulatedDeformConv
 
         bool needsGrad = is_grad_enabled() && (input.requires_grad || offset.requires_grad || mask.requires_grad ||
                                                weight.requires_grad || (bias?.requires_grad ?? false));
-        var columns = new GridSampleColumns(input, weight, geometry, needsGrad);
+        var columns = DeformColumns.For(input, weight, geometry, needsGrad);
         return ConvolveRows(columns, offset, mask, bias, 0, needsGrad, workingSetBytes).MoveToOuterDisposeScope();
     }
 
@@ -47,9 +47,10 @@ public static class ModulatedDeformConv
     /// stays under <paramref name="workingSetBytes"/>. <see cref="Apply(Tensor, Tensor, Tensor, Tensor, Tensor?, int, int, int, int)"/>
     /// passes all rows; the warp block's banded inference (WarpBlock) one band at a time, with a
     /// <paramref name="destination"/> [B, C_out, rows, W_out] (a slice of its output) that each chunk is copied into
-    /// instead of concatenating the chunks; the destination is returned then.</summary>
-    internal static Tensor ConvolveRows(GridSampleColumns columns, Tensor offsetRows, Tensor maskRows, Tensor? bias, long r0,
-                                        bool needsGrad, long workingSetBytes, Tensor? destination = null)
+    /// instead of concatenating the chunks; the destination is returned then. <paramref name="maskLogits"/>: the masks
+    /// come before their sigmoid (<see cref="IDeformColumns.Convolve"/>).</summary>
+    internal static Tensor ConvolveRows(IDeformColumns columns, Tensor offsetRows, Tensor maskRows, Tensor? bias, long r0,
+                                        bool needsGrad, long workingSetBytes, Tensor? destination = null, bool maskLogits = false)
     {
         using var scope = NewDisposeScope();
         long outRows = offsetRows.shape[2];
@@ -59,7 +60,7 @@ public static class ModulatedDeformConv
         {
             long rows = Math.Min(rowsPerChunk, outRows - c0);
             using var chunkScope = NewDisposeScope();
-            var output = columns.Convolve(offsetRows.narrow(2, c0, rows), maskRows.narrow(2, c0, rows), r0 + c0);   // [B, C_out, rows, W_out]
+            var output = columns.Convolve(offsetRows.narrow(2, c0, rows), maskRows.narrow(2, c0, rows), r0 + c0, maskLogits);   // [B, C_out, rows, W_out]
             if (bias is not null) output = needsGrad ? output + bias.view(1, -1, 1, 1) : output.add_(bias.view(1, -1, 1, 1));
             if (destination is not null) destination.narrow(2, c0, rows).copy_(output);
             else chunks.Add(output.MoveToOuterDisposeScope());

@@ -56,12 +56,12 @@ public sealed class WarpBlock : nn.Module<Tensor, Tensor, Tensor>
     /// <summary><see cref="forward"/> without gradient, <paramref name="bandRows"/> output rows at a time: both convs
     /// are 3x3, so output rows [r0, r1) need the offset feature's rows [r0 - 1, r1 + 1) and those need the inputs'
     /// rows [r0 - 2, r1 + 2), clipped at the image's borders; the deformable conv samples x_vq anywhere, so it gets
-    /// the whole of x_vq (not copied: GridSampleColumns views a channels-last map in place). Only the output is a
+    /// the whole of x_vq (not copied: both samplers read a channels-last map in place). Only the output is a
     /// full-size map; it has x_vq's memory order. Values equal the whole-image path's up to float rounding.</summary>
     internal Tensor ForwardInBands(Tensor x_vq, Tensor x_residual, long bandRows) => ForwardInBands(x_vq, x_residual, bandRows, (0, long.MaxValue), out _);
 
     /// <summary>The same, telling which rows of <paramref name="x_vq"/> the deformable conv read for output rows
-    /// <paramref name="keptRows"/> (<see cref="GridSampleColumns.SampledRows"/>): a forward on a window of the
+    /// <paramref name="keptRows"/> (<see cref="SampledRows"/>): a forward on a window of the
     /// image's rows (Inference/Streaming) is exact for those rows where the samples lie inside the window or outside
     /// the image.</summary>
     internal Tensor ForwardInBands(Tensor x_vq, Tensor x_residual, (long From, long To) keptRows, out (long Lowest, long Highest) sampledRows) =>
@@ -73,7 +73,7 @@ public sealed class WarpBlock : nn.Module<Tensor, Tensor, Tensor>
         using var scope = NewDisposeScope();
         long h = x_vq.shape[2];
         var sampler = dcn.BandSampler(x_vq);
-        sampler.WatchedRows = keptRows;
+        var reach = dcn.RowsReached(keptRows.From, keptRows.To);
         var output = empty_like(x_vq);
         for (long r0 = 0; r0 < h; r0 += bandRows)
         {
@@ -85,19 +85,21 @@ public sealed class WarpBlock : nn.Module<Tensor, Tensor, Tensor>
             // A padded conv over a slice of rows is right where the slice holds both neighbours of a row, or where
             // the missing one lies outside the image (the zero padding stands for it): rows [fa, fb) here.
             var feat = offset.forward(input).narrow(2, fa - ia, fb - fa);
-            dcn.ForwardRows(sampler, feat, r0 - fa, r0, rows, output.narrow(2, r0, rows));
+            dcn.ForwardRows(sampler, feat, r0 - fa, r0, rows, output.narrow(2, r0, rows), reach);
         }
-        sampledRows = sampler.SampledRows;
+        sampledRows = (reach.Lowest, reach.Highest);
         return output.MoveToOuterDisposeScope();
     }
 
     /// <summary>Rows per band for <paramref name="x_vq"/>: per row, the concatenation and offset feature (with the
     /// dense copy a conv makes of a row slice: 4c channels) and conv_offset's output with the offsets copied out
-    /// of it (2 x 3*dg*K channels), in float32 (the sampling precision; bf16 halves some of it).</summary>
+    /// of it (2 x 3*dg*K channels), in x_vq's dtype: a bf16 net's band maps are all bf16 (the fused bf16 sampler reads
+    /// offsets and masks where conv_offset wrote them), so its bands are twice as tall for the same memory and
+    /// recompute half as many halo rows.</summary>
     private long BandRows(Tensor x_vq)
     {
         long channelsPerRow = 4 * x_vq.shape[1] + 2 * dcn.ConvOffsetChannels;
-        long bytesPerRow = Math.Max(1, x_vq.shape[0] * x_vq.shape[3] * channelsPerRow * sizeof(float));
+        long bytesPerRow = Math.Max(1, x_vq.shape[0] * x_vq.shape[3] * channelsPerRow * x_vq.ElementSize);
         return Math.Max(MinBandRows, BandWorkingSetBytes / bytesPerRow);
     }
 }
