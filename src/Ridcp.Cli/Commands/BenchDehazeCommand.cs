@@ -51,7 +51,7 @@ public static class BenchDehazeCommand
                     {
                         if (p.Stage == 1 && p.Stripe == 1) stageLines.Clear();
                         if (p.Stripe == p.Stripes)
-                            stageLines.Add($"  stage {p.Stage,2}/{p.Stages} {p.StageName}: {S(p.StageElapsed.TotalSeconds)} s, {p.Stripes} stripes of {p.StripeRows} rows, halo {p.HaloRows}");
+                            stageLines.Add($"  stage {p.Stage,2}/{p.Stages} {p.StageName}: {S(p.StageElapsed.TotalSeconds)} s, {p.Stripes} stripes of {p.StripeRows} rows, halo {p.HaloRows}, peak so far {Mb(ProcessMemory.PeakRssBytes())}");
                     };
                 if (parse.GetValue(sweep) is string sizes)
                     return SizeSweep(o, dehazer, sizes, parse.GetValue(photo), weightsPath);

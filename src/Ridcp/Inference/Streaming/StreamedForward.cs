@@ -26,8 +26,8 @@ public sealed class StreamedForward : IDisposable
     public const long StageCap = 768L << 20;
 
     /// <summary>The Swin layers' cap: their 128 px halos (bundled model) cost a 64-row stripe 5x its rows (46 s of
-    /// a 16 MP image's 218 s), so their stripes get more.</summary>
-    public const long SwinStageCap = 1280L << 20;
+    /// a 16 MP image's 218 s), so their stripes get more; with 1.25 GiB a 5312x2988 photo peaked at 2.7 GB.</summary>
+    public const long SwinStageCap = 896L << 20;
 
     /// <summary>Feature maps a stage holds per input pixel of its window at its finest scale besides its inputs: the
     /// normalised map, the conv's output and the conv's own copies, the stripe copied out.</summary>
@@ -115,6 +115,9 @@ public sealed class StreamedForward : IDisposable
         var swin = enc.Swin!;
         var encFeats = Replace(x, Stage("Swin layers", [x], SwinHalo(), SwinBytes(), latent, 0, w => swin.forward(w.Inputs[0]),
                                         SwinStageCap, StripeRunner.StripeAlignment));
+        // The Swin stripes' blocks (attention temporaries, larger stripes) fit none of the later stages' maps: handed
+        // back, they do not stay resident under them.
+        NativeHeap.ReleaseFreeMemory();
 
         // Matching and the first code-decoder convs (after_quant, upsample, conv) up to the first GroupNorm.
         var dec0 = net.DecoderStage(0).StageLayers;
