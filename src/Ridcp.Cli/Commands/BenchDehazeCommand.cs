@@ -127,8 +127,8 @@ public static class BenchDehazeCommand
             double wall = clock.Elapsed.TotalSeconds;
             process.Refresh();
             double cpu = (process.TotalProcessorTime - cpu0).TotalSeconds, actual = (double)w * h / 1e6;
-            string tiles = dehazer.LastStripeBytes is { } b ? $"stripes of {MemoryBudget.Describe(b)} at most" : "whole image";
-            o.WriteLine($"{w}x{h} | {actual:0.00} | {S(wall)} | {S(cpu)} | {S(cpu / actual)} | {Mb(ProcessMemory.PeakRssBytes())} | {tiles}");
+            string runAs = dehazer.LastStripeBytes is { } b ? $"stripes of {MemoryBudget.Describe(b)} at most" : "whole image";
+            o.WriteLine($"{w}x{h} | {actual:0.00} | {S(wall)} | {S(cpu)} | {S(cpu / actual)} | {Mb(ProcessMemory.PeakRssBytes())} | {runAs}");
         }
         return ExitCodes.Ok;
     }
