@@ -36,13 +36,10 @@ public sealed class MultiScaleDecoder : nn.Module<Tensor, IReadOnlyList<Tensor>,
         RegisterComponents();
     }
 
-    /// <summary>Stage i's upsampler layers (Upsample, conv, ResBlock, ResBlock) and warp block, and how its two
-    /// branches are combined, for a forward run layer by layer (Inference/Streaming).</summary>
+    /// <summary>Stage i's upsampler layers (Upsample, conv, ResBlock, ResBlock) and warp block, for a forward run
+    /// layer by layer (Inference/Streaming).</summary>
     internal nn.Module<Tensor, Tensor>[] UpsamplerLayers(int i) => DecoderBlock.LayersOf(upsampler[i]);
     internal WarpBlock Warp(int i) => warp[i];
-    internal int Stages => upsampler.Count;
-    internal bool OnlyResidual => onlyResidual;
-    internal bool UsesWarp => useWarp;
 
     /// <param name="input">Encoder features (the caller detaches them, as the official encode_and_decode does).</param>
     /// <param name="codeDecoderOutput">Output of each decoder_group stage, coarse to fine.</param>

@@ -143,7 +143,6 @@ public sealed class VQWeightDehazeNet : nn.Module
     internal MultiScaleEncoder Encoder => multiscale_encoder;
     internal MultiScaleDecoder? ResidualDecoder => multiscale_decoder;
     internal nn.Module<Tensor, Tensor> BeforeQuant => before_quant_group[0];
-    internal CombineQuantBlock AfterQuant => after_quant_group[0];
     internal DecoderBlock DecoderStage(int i) => decoder_group[i];
     internal Conv2d ResidualConv => residual_conv;
 
@@ -221,8 +220,7 @@ public sealed class VQWeightDehazeNet : nn.Module
         CheckSplitSupported();
         using var _ = no_grad();
         using var scope = NewDisposeScope();
-        var zQuant = Options.UseQuantize ? Quantizer.Forward(featToQuant, null, alpha).ZQuant : featToQuant;
-        var x = after_quant_group[0].forward(zQuant);
+        var x = MatchLatent(featToQuant, alpha);
         var codeDecoderOutput = new List<Tensor>();
         foreach (var block in decoder_group)
         {
@@ -233,9 +231,17 @@ public sealed class VQWeightDehazeNet : nn.Module
         return scope.MoveToOuter(image);
     }
 
+    /// <summary>Matching with <paramref name="alpha"/> (the features themselves without use_quantize) and the conv
+    /// after it (after_quant_group): the code decoder's input at the latent grid.</summary>
+    internal Tensor MatchLatent(Tensor featToQuant, float alpha)
+    {
+        var zQuant = Options.UseQuantize ? Quantizer.Forward(featToQuant, null, alpha).ZQuant : featToQuant;
+        return after_quant_group[0].forward(InTypeOf(after_quant_group, zQuant));
+    }
+
     void CheckSplitSupported()
     {
-        if (multiscale_decoder is null || (Options.GtResolution >> Options.MaxDepth) != Options.CodebookParams[0].Scale)
+        if (!Options.SplitsAtLatent)
             throw new NotSupportedException("encode/decode split needs an LQ net with use_residual and its codebook at the encoder's resolution");
     }
 

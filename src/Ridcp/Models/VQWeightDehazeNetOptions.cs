@@ -77,6 +77,11 @@ public sealed record VQWeightDehazeNetOptions
     /// <summary>Channels of the latent map where the codebook sits (also the Swin embedding dimension).</summary>
     public int LatentChannels => ChannelQueryDict[CodebookParams[0].Scale];
 
+    /// <summary>An LQ net with the residual decoder and its codebook at the encoder's resolution (the official and
+    /// the bundled configurations): its forward splits at the latent grid (VQWeightDehazeNet.EncodeLatent and
+    /// DecodeLatent, Inference/Streaming).</summary>
+    public bool SplitsAtLatent => LqStage && UseResidual && (GtResolution >> MaxDepth) == CodebookParams[0].Scale;
+
     /// <summary>The multiple test() pads to: one latent pixel is 2^max_depth image pixels and the Swin windows need
     /// whole windows of latent pixels, so 4 * 8 = 32 for the official net (official test(): wsz = 32).</summary>
     public int PadMultiple => (1 << MaxDepth) * SwinWindowSize;

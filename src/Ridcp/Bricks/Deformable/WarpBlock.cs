@@ -58,22 +58,28 @@ public sealed class WarpBlock : nn.Module<Tensor, Tensor, Tensor>
     /// rows [r0 - 2, r1 + 2), clipped at the image's borders; the deformable conv samples x_vq anywhere, so it gets
     /// the whole of x_vq (not copied: both samplers read a channels-last map in place). Only the output is a
     /// full-size map; it has x_vq's memory order. Values equal the whole-image path's up to float rounding.</summary>
-    internal Tensor ForwardInBands(Tensor x_vq, Tensor x_residual, long bandRows) => ForwardInBands(x_vq, x_residual, bandRows, (0, long.MaxValue), out _);
+    internal Tensor ForwardInBands(Tensor x_vq, Tensor x_residual, long bandRows) => ForwardInBands(x_vq, x_residual, bandRows, reach: null);
 
     /// <summary>The same, telling which rows of <paramref name="x_vq"/> the deformable conv read for output rows
     /// <paramref name="keptRows"/> (<see cref="SampledRows"/>): a forward on a window of the
     /// image's rows (Inference/Streaming) is exact for those rows where the samples lie inside the window or outside
     /// the image.</summary>
-    internal Tensor ForwardInBands(Tensor x_vq, Tensor x_residual, (long From, long To) keptRows, out (long Lowest, long Highest) sampledRows) =>
-        ForwardInBands(x_vq, x_residual, BandRows(x_vq), keptRows, out sampledRows);
+    internal Tensor ForwardInBands(Tensor x_vq, Tensor x_residual, (long From, long To) keptRows, out (long Lowest, long Highest) sampledRows)
+    {
+        var reach = dcn.RowsReached(keptRows.From, keptRows.To);
+        var output = ForwardInBands(x_vq, x_residual, BandRows(x_vq), reach);
+        sampledRows = (reach.Lowest, reach.Highest);
+        return output;
+    }
 
-    Tensor ForwardInBands(Tensor x_vq, Tensor x_residual, long bandRows, (long From, long To) keptRows, out (long Lowest, long Highest) sampledRows)
+    /// <param name="reach">Where given, the rows the samples read are added to it (a reduction over every band's
+    /// offsets, so the whole-image forward, which needs none, passes null).</param>
+    Tensor ForwardInBands(Tensor x_vq, Tensor x_residual, long bandRows, SampledRows? reach)
     {
         if (bandRows < 1) throw new ArgumentOutOfRangeException(nameof(bandRows), bandRows, "a band needs at least one row");
         using var scope = NewDisposeScope();
         long h = x_vq.shape[2];
         var sampler = dcn.BandSampler(x_vq);
-        var reach = dcn.RowsReached(keptRows.From, keptRows.To);
         var output = empty_like(x_vq);
         for (long r0 = 0; r0 < h; r0 += bandRows)
         {
@@ -87,7 +93,6 @@ public sealed class WarpBlock : nn.Module<Tensor, Tensor, Tensor>
             var feat = offset.forward(input).narrow(2, fa - ia, fb - fa);
             dcn.ForwardRows(sampler, feat, r0 - fa, r0, rows, output.narrow(2, r0, rows), reach);
         }
-        sampledRows = (reach.Lowest, reach.Highest);
         return output.MoveToOuterDisposeScope();
     }
 

@@ -11,8 +11,6 @@ public sealed class GroupSums(int groups)
     readonly double[] sumSq = new double[groups];
     long count;
 
-    public int Groups => groups;
-
     /// <summary>Adds a stripe [1, rows, W, C] (channels innermost, dense).</summary>
     public void Add(Tensor nhwc)
     {

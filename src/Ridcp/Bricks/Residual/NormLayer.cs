@@ -48,13 +48,13 @@ public sealed class NormLayer : nn.Module<Tensor, Tensor>
         return gn;
     }
 
+    internal bool IsGroupNorm => isGroupNorm;
+
     /// <summary>GroupNorm of x [1, C, H, W] with given per-group moments (biased variance) instead of x's own: in a
     /// forward run stripe by stripe (Inference/Streaming) those of the whole map.</summary>
     /// <remarks>batch_norm in evaluation mode normalises each channel by given moments and applies the affine
     /// parameters; with each channel given its group's moments that is GroupNorm, in one fused kernel. Moments and
     /// affine parameters go in as float32 also for a bf16 map (LibTorch's GroupNorm computes them in float32 too).</remarks>
-    internal bool IsGroupNorm => isGroupNorm;
-
     internal Tensor Normalise(Tensor x, double[] groupMean, double[] groupVariance)
     {
         if (!isGroupNorm) throw new InvalidOperationException("given moments apply to a GroupNorm only");
@@ -71,8 +71,8 @@ public sealed class NormLayer : nn.Module<Tensor, Tensor>
     /// <remarks>Inference in channels-last order (Core/ChannelsLast) does not use LibTorch's GroupNorm: its
     /// channels-last kernel (LibTorch 2.10, float32 and bf16) accumulates each group's moments so that they drift with
     /// the map's size — on a 352x480 map of the bundled model's encoder its output was off by up to 0.9 from a
-    /// float64 GroupNorm, the NCHW kernel by 3e-6. The moments are summed here in chunks (<see cref="GroupSums"/>,
-    /// float32 within 64 K pixels, double across) and applied by <see cref="Normalise"/>; a forward run in stripes
+    /// float64 GroupNorm, the NCHW kernel by 3e-6. The moments are summed here in chunks (<see cref="GroupSums"/>:
+    /// runs of 256 pixels in float32, added in double) and applied by <see cref="Normalise"/>; a forward run in stripes
     /// (Inference/Streaming) normalises the same way with the whole map's sums.</remarks>
     public override Tensor forward(Tensor x)
     {

@@ -63,7 +63,7 @@ public sealed class StreamedForward : IDisposable
     /// <summary>Throws <see cref="NotSupportedException"/> for networks this forward cannot run.</summary>
     public static void CheckSupported(VQWeightDehazeNetOptions o)
     {
-        if (!o.LqStage || !o.UseResidual || (o.GtResolution >> o.MaxDepth) != o.CodebookParams[0].Scale)
+        if (!o.SplitsAtLatent)
             throw new NotSupportedException("only an LQ network with the residual decoder and its codebook at the encoder's resolution runs in stripes");
         if (o.NormType.ToLowerInvariant() == "in")
             throw new NotSupportedException("instance norm has per-image statistics that a striped forward does not gather");
@@ -123,9 +123,7 @@ public sealed class StreamedForward : IDisposable
         var dec0 = net.DecoderStage(0).StageLayers;
         var a = Stage("matching", [encFeats], halo: 2 * latent, Bytes(latent / 2, 2), latent / 2, NormLayer.GroupCount, w =>
         {
-            var feat = net.BeforeQuant.forward(In(net.BeforeQuant, w.Inputs[0]));
-            var z = o.UseQuantize ? net.Quantizer.Forward(feat, null, alpha).ZQuant : feat;
-            var after = net.AfterQuant.forward(In(net.AfterQuant, z));
+            var after = net.MatchLatent(net.BeforeQuant.forward(In(net.BeforeQuant, w.Inputs[0])), alpha);
             return dec0[1].forward(dec0[0].forward(ChannelsLast.ForInference(In(net.DecoderStage(0), after))));
         });
 
