@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -29,7 +30,10 @@ public sealed class RgbImage
     /// <summary>[1,3,H,W] float32 tensor (a copy).</summary>
     public Tensor ToTensor(Device? device = null)
     {
-        var t = tensor(Data, new long[] { 1, 3, Height, Width }, ScalarType.Float32);
+        // Copied straight into the tensor's memory: torch.tensor(float[]) clones the array first, and a fresh
+        // array of a megapixel photo costs thousands of page faults (Core/NativeHeap), ~5 % of a bf16 dehaze.
+        var t = empty(1, 3, Height, Width, ScalarType.Float32);
+        MemoryMarshal.AsBytes(Data.AsSpan()).CopyTo(t.bytes);
         return device is null || device.type == DeviceType.CPU ? t : t.to(device);
     }
 
@@ -40,6 +44,6 @@ public sealed class RgbImage
         var x = t.dim() == 4 ? t[0] : t;
         if (x.dim() != 3 || x.shape[0] != 3) throw new ArgumentException($"expected [1,3,H,W] or [3,H,W], got [{string.Join(",", t.shape)}]");
         var cpu = x.detach().to(ScalarType.Float32).cpu().contiguous();
-        return new RgbImage((int)cpu.shape[2], (int)cpu.shape[1], cpu.data<float>().ToArray());
+        return new RgbImage((int)cpu.shape[2], (int)cpu.shape[1], MemoryMarshal.Cast<byte, float>(cpu.bytes).ToArray());
     }
 }

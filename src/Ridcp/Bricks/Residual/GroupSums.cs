@@ -1,3 +1,4 @@
+using Ridcp.Core;
 using static TorchSharp.torch;
 
 namespace Ridcp.Bricks.Residual;
@@ -14,9 +15,30 @@ public sealed class GroupSums(int groups)
     /// <summary>Adds a stripe [1, rows, W, C] (channels innermost, dense).</summary>
     public void Add(Tensor nhwc)
     {
-        using var scope = NewDisposeScope();
         long c = nhwc.shape[^1];
         if (c % groups != 0) throw new ArgumentException($"{c} channels do not split into {groups} groups");
+        if (ChannelSums.Supports(nhwc)) AddPerChannel(nhwc, (int)c);
+        else AddByTensors(nhwc, c);
+        count += nhwc.numel() / groups;
+    }
+
+    /// <summary>A dense CPU map: one pass of <see cref="ChannelSums"/>, each group the sum of its channels'.</summary>
+    void AddPerChannel(Tensor nhwc, int c)
+    {
+        double[] channelSum = new double[c], channelSumSq = new double[c];
+        ChannelSums.Add(nhwc, channelSum, channelSumSq);
+        int perGroup = c / groups;
+        for (int j = 0; j < c; j++)
+        {
+            sum[j / perGroup] += channelSum[j];
+            sumSq[j / perGroup] += channelSumSq[j];
+        }
+    }
+
+    /// <summary>Any other map (strided, another type or device) with LibTorch's reductions.</summary>
+    void AddByTensors(Tensor nhwc, long c)
+    {
+        using var scope = NewDisposeScope();
         var grouped = nhwc.reshape(-1, groups, c / groups);
         // Chunks of 64 K pixels; within a chunk, runs of 256 pixels summed in float32 (error ~16 ulp) and the runs'
         // sums added in double. A chunk's float32 sum in one go accumulated 64 K values one after the other, which
@@ -40,7 +62,6 @@ public sealed class GroupSums(int groups)
             var both = cat(sums).cpu().data<double>().ToArray();
             for (int g = 0; g < groups; g++) { sum[g] += both[g]; sumSq[g] += both[groups + g]; }
         }
-        count += grouped.shape[0] * grouped.shape[2];
     }
 
     /// <summary>Per group mean and biased variance (the GroupNorm definitions).</summary>
