@@ -13,7 +13,7 @@ namespace Ridcp.Models;
 /// repaints a 4x4 patch (20.5 dB against float32). In float32 the codes are exactly float32's. It is the cheap part
 /// of the net (1/2 to 1/4 resolution, ~18% of the bundled model's FLOPs);</item>
 /// <item>the deformable convolutions' sampling positions, bilinear sampling and mask product
-/// (Bricks/Deformable/ChannelsLastBf16Columns, GridSampleColumns): a normalised bf16 coordinate is off by up to ~1/256
+/// (Bricks/Deformable/ChannelsLastColumns, GridSampleColumns): a normalised bf16 coordinate is off by up to ~1/256
 /// of the image side;</item>
 /// <item>the feature-normalisation ratio of the residual decoder (<see cref="MultiScaleDecoder"/>);</item>
 /// <item>the image in and out (the caller: Inference/Dehazer converts the input and the result).</item>

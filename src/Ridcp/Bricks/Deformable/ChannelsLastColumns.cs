@@ -7,11 +7,12 @@ using static TorchSharp.torch;
 
 namespace Ridcp.Bricks.Deformable;
 
-/// <summary>The evaluation of <see cref="ModulatedDeformConv"/> for bf16 inference on one channels-last image (the
-/// warp blocks of a bf16 net, docs/precision.md): one pass per row chunk reads the bf16 map where it lies, blends
-/// the four neighbours of every sample in float32 with float32 positions and weights (mask included), rounds once to
-/// bf16 and writes the im2col columns pixel-major, [rows*W_out, K*C_in] with column k*C_in + c, for one bf16 matmul
-/// with the weight reordered to the same (k, c) order. Same semantics as <see cref="GridSampleColumns"/> (zero
+/// <summary>The evaluation of <see cref="ModulatedDeformConv"/> for inference on one channels-last image, float32 or
+/// bf16 (the warp blocks, docs/precision.md): one pass per row chunk reads the map where it lies, blends the four
+/// neighbours of every sample in float32 with float32 positions and weights (mask included), rounds once to the map's
+/// type (bf16) and writes the im2col columns pixel-major, [rows*W_out, K*C_in] with column k*C_in + c, for one matmul
+/// with the weight reordered to the same (k, c) order. In float32 it replaced grid_sample's path, which took a tenth
+/// of a 16 MP image's time in its gathers alone (docs/benchmarks.md). Same semantics as <see cref="GridSampleColumns"/> (zero
 /// outside the image, a sample counts only if -1 &lt; y &lt; H and -1 &lt; x &lt; W), whose grid_sample path did the
 /// same work in five passes over float32 copies: the whole map converted to float32, the normalised grid stacked,
 /// grid_sample's gathers across a strided map, the mask product, the conversion of the columns to bf16. Given mask
@@ -19,17 +20,17 @@ namespace Ridcp.Bricks.Deformable;
 /// <remarks>Positions are the base position plus the offset in float32, without grid_sample's normalisation round
 /// trip; the mask multiplies the four bilinear weights instead of the blended value. Both differ from the grid_sample
 /// path only by float32 rounding, far below the bf16 rounding of the columns that both share.</remarks>
-internal sealed unsafe class ChannelsLastBf16Columns : IDeformColumns
+internal sealed unsafe class ChannelsLastColumns : IDeformColumns
 {
-    /// <summary>Channels blended per vector: 8 floats (AVX2 width), 8 bf16 in and out.</summary>
+    /// <summary>Channels blended per vector: 8 floats (AVX2 width), 8 values in and out.</summary>
     private const int Lanes = 8;
 
     private readonly DeformShape shape;
     private readonly DeformGeometry geometry;
-    private readonly Tensor map;            // [1, H, W, C_in] bf16, a view of the input's memory
-    private readonly Tensor weightColumns;  // [K*C_in, C_out] bf16: weight permuted to (k, c) rows
+    private readonly Tensor map;            // [1, H, W, C_in] bf16 or float32, a view of the input's memory
+    private readonly Tensor weightColumns;  // [K*C_in, C_out] of the map's type: weight permuted to (k, c) rows
 
-    public ChannelsLastBf16Columns(Tensor input, Tensor weight, DeformGeometry geometry)
+    public ChannelsLastColumns(Tensor input, Tensor weight, DeformGeometry geometry)
     {
         this.geometry = geometry;
         shape = geometry.Shape;
@@ -37,19 +38,19 @@ internal sealed unsafe class ChannelsLastBf16Columns : IDeformColumns
         weightColumns = weight.permute(2, 3, 1, 0).reshape(shape.KernelPoints * shape.InChannels, shape.OutChannels);
     }
 
-    /// <summary>One bf16 image in channels-last order on the CPU, with a bf16 weight, stride 1, whole vectors of
-    /// channels per deformable group, and a map a Span can address (TorchSharp hands out its memory as one).</summary>
+    /// <summary>One bf16 or float32 image in channels-last order on the CPU, with a weight of its type, stride 1, whole
+    /// vectors of channels per deformable group, and a map a Span can address (TorchSharp hands out its memory as one).</summary>
     public static bool Supports(Tensor input, Tensor weight, DeformGeometry geometry)
     {
         var s = geometry.Shape;
         return Avx2.IsSupported && Avx512F.VL.IsSupported && input.device_type == DeviceType.CPU &&
-               input.dtype == ScalarType.BFloat16 && weight.dtype == ScalarType.BFloat16 &&
+               input.dtype is ScalarType.BFloat16 or ScalarType.Float32 && weight.dtype == input.dtype &&
                s.Batch == 1 && ChannelsLast.Is(input) && geometry.Stride == 1 &&
                s.InChannels / geometry.Groups % Lanes == 0 && input.numel() * input.ElementSize <= int.MaxValue;   // TensorMemory.Address's Span
     }
 
-    /// <summary>The columns of one output row: K*C_in bf16 values per pixel.</summary>
-    public long BytesPerOutputRow => shape.OutWidth * shape.KernelPoints * shape.InChannels * sizeof(ushort);
+    /// <summary>The columns of one output row: K*C_in values per pixel.</summary>
+    public long BytesPerOutputRow => shape.OutWidth * shape.KernelPoints * shape.InChannels * map.ElementSize;
 
     public Tensor Convolve(Tensor offsetRows, Tensor maskRows, long r0, bool maskLogits)
     {
@@ -57,13 +58,14 @@ internal sealed unsafe class ChannelsLastBf16Columns : IDeformColumns
         long rows = offsetRows.shape[2], wOut = shape.OutWidth, columnCount = shape.KernelPoints * shape.InChannels;
         var offsets = Readable(offsetRows);
         var masks = Readable(maskRows);
-        var columns = empty(rows * wOut, columnCount, ScalarType.BFloat16, map.device);
+        var columns = empty(rows * wOut, columnCount, map.dtype, map.device);
 
         var job = new Job(this, TensorMemory.Address(map), TensorMemory.Address(offsets), offsets.stride(), TensorMemory.Address(masks), masks.stride(),
-                          offsets.dtype == ScalarType.BFloat16, masks.dtype == ScalarType.BFloat16, maskLogits, (ushort*)TensorMemory.Address(columns), r0);
+                          offsets.dtype == ScalarType.BFloat16, masks.dtype == ScalarType.BFloat16, maskLogits, TensorMemory.Address(columns), r0);
+        Action<long> row = map.dtype == ScalarType.BFloat16 ? job.Row<Bf16> : job.Row<Float32>;
         int threads = Math.Max(1, torch.get_num_threads());
-        if (threads == 1 || rows == 1) for (long r = 0; r < rows; r++) job.Row(r);
-        else Parallel.For(0L, rows, new ParallelOptions { MaxDegreeOfParallelism = threads }, job.Row);
+        if (threads == 1 || rows == 1) for (long r = 0; r < rows; r++) row(r);
+        else Parallel.For(0L, rows, new ParallelOptions { MaxDegreeOfParallelism = threads }, row);
 
         var output = columns.mm(weightColumns);                                          // [rows*W_out, C_out]
         return output.view(1, rows, wOut, shape.OutChannels).permute(0, 3, 1, 2).MoveToOuterDisposeScope();
@@ -75,16 +77,16 @@ internal sealed unsafe class ChannelsLastBf16Columns : IDeformColumns
 
 
     /// <summary>The per-chunk state the row loop reads (a class, so Parallel.For can call <see cref="Row"/>).</summary>
-    private sealed class Job(ChannelsLastBf16Columns owner, byte* map, byte* offsets, long[] offsetStrides,
+    private sealed class Job(ChannelsLastColumns owner, byte* map, byte* offsets, long[] offsetStrides,
                              byte* masks, long[] maskStrides, bool bf16Offsets, bool bf16Masks, bool maskLogits,
-                             ushort* columns, long r0)
+                             byte* columns, long r0)
     {
         private readonly int groups = owner.geometry.Groups, kw = (int)owner.shape.KernelWidth;
         private readonly int k = (int)owner.shape.KernelPoints, c = (int)owner.shape.InChannels;
         private readonly long h = owner.shape.Height, w = owner.shape.Width, wOut = owner.shape.OutWidth;
         private readonly int pad = owner.geometry.Padding, dil = owner.geometry.Dilation;
 
-        public void Row(long r)
+        public void Row<T>(long r) where T : struct, IElement
         {
             // Locals, not fields: stores through the column pointer would make the JIT reload fields.
             int groups = this.groups, k = this.k, c = this.c, cg = c / groups, samples = groups * k;
@@ -101,15 +103,15 @@ internal sealed unsafe class ChannelsLastBf16Columns : IDeformColumns
                 (dy[s], dx[s], mask[s]) = (0, 0, 0);
                 (kernelY[s], kernelX[s]) = s < samples ? (s % k / kw * dil, s % k % kw * dil) : (0, 0);
             }
-            var src = (ushort*)map;
+            var src = map;
             for (long ox = 0; ox < wOut; ox++)
             {
                 LoadControls(dy, dx, mask, r, ox, samples);
                 Weigh(dy, dx, mask, kernelY, kernelX, r0 + r - pad, ox - pad, padded, weights, corners);
-                ushort* pixel = columns + (r * wOut + ox) * (long)(k * c);
+                byte* pixel = columns + (r * wOut + ox) * (long)(k * c) * T.Size;
                 for (int g = 0, s = 0; g < groups; g++)
                     for (int kp = 0; kp < k; kp++, s++)
-                        Blend(src + g * cg, weights, corners, s, padded, cg, pixel + kp * c + g * cg);
+                        Blend<T>(src + g * cg * T.Size, weights, corners, s, padded, cg, pixel + (kp * c + g * cg) * T.Size);
             }
         }
 
@@ -202,22 +204,24 @@ internal sealed unsafe class ChannelsLastBf16Columns : IDeformColumns
         }
 
         /// <summary>Sample s of the channels [0, cg) of <paramref name="src"/>'s map: the weighted sum of its four
-        /// neighbours in float32, rounded to bf16 into destination.</summary>
+        /// neighbours in float32, stored as T into destination.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void Blend(ushort* src, float* weights, int* corners, int s, int padded, int cg, ushort* destination)
+        private static void Blend<T>(byte* src, float* weights, int* corners, int s, int padded, int cg, byte* destination) where T : struct, IElement
         {
             var w0 = Vector256.Create(weights[s]);
             var w1 = Vector256.Create(weights[padded + s]);
             var w2 = Vector256.Create(weights[2 * padded + s]);
             var w3 = Vector256.Create(weights[3 * padded + s]);
-            ushort* p0 = src + corners[s], p1 = src + corners[padded + s], p2 = src + corners[2 * padded + s], p3 = src + corners[3 * padded + s];
-            for (int v = 0; v < cg; v += Lanes)
+            int size = T.Size;
+            byte* p0 = src + (long)corners[s] * size, p1 = src + (long)corners[padded + s] * size;
+            byte* p2 = src + (long)corners[2 * padded + s] * size, p3 = src + (long)corners[3 * padded + s] * size;
+            for (int v = 0; v < cg * size; v += Lanes * size)
             {
-                var sum = Load8(p0 + v) * w0;
-                sum = MultiplyAdd(Load8(p1 + v), w1, sum);
-                sum = MultiplyAdd(Load8(p2 + v), w2, sum);
-                sum = MultiplyAdd(Load8(p3 + v), w3, sum);
-                Store8(destination + v, sum);
+                var sum = T.Load8(p0 + v) * w0;
+                sum = MultiplyAdd(T.Load8(p1 + v), w1, sum);
+                sum = MultiplyAdd(T.Load8(p2 + v), w2, sum);
+                sum = MultiplyAdd(T.Load8(p3 + v), w3, sum);
+                T.Store8(destination + v, sum);
             }
         }
 
@@ -225,17 +229,42 @@ internal sealed unsafe class ChannelsLastBf16Columns : IDeformColumns
         private static Vector256<float> MultiplyAdd(Vector256<float> value, Vector256<float> weight, Vector256<float> sum) =>
             Fma.IsSupported ? Fma.MultiplyAdd(value, weight, sum) : sum + value * weight;
 
-        /// <summary>8 bf16 as float32: the bf16 bits are the upper half of the float's.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static Vector256<float> Load8(ushort* p) => Avx2.ShiftLeftLogical(Avx2.ConvertToVector256Int32(p), 16).AsSingle();
+    }
 
-        /// <summary>8 float32 rounded to nearest-even bf16 (as LibTorch rounds).</summary>
+    /// <summary>How the map's values and the columns are stored: 8 of them read as, and written from, float32.</summary>
+    private interface IElement
+    {
+        static abstract int Size { get; }
+        static abstract Vector256<float> Load8(byte* p);
+        static abstract void Store8(byte* p, Vector256<float> value);
+    }
+
+    private readonly struct Bf16 : IElement
+    {
+        public static int Size => sizeof(ushort);
+
+        /// <summary>The bf16 bits are the upper half of the float's.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void Store8(ushort* p, Vector256<float> value)
+        public static Vector256<float> Load8(byte* p) => Avx2.ShiftLeftLogical(Avx2.ConvertToVector256Int32((ushort*)p), 16).AsSingle();
+
+        /// <summary>Rounded to nearest-even bf16 (as LibTorch rounds).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Store8(byte* p, Vector256<float> value)
         {
             var bits = value.AsUInt32();
             var rounded = (bits + Vector256.Create(0x7FFFu) + ((bits >> 16) & Vector256<uint>.One)) >> 16;
-            Avx512F.VL.ConvertToVector128UInt16(rounded).Store(p);
+            Avx512F.VL.ConvertToVector128UInt16(rounded).Store((ushort*)p);
         }
+    }
+
+    private readonly struct Float32 : IElement
+    {
+        public static int Size => sizeof(float);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<float> Load8(byte* p) => Vector256.Load((float*)p);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Store8(byte* p, Vector256<float> value) => value.Store((float*)p);
     }
 }

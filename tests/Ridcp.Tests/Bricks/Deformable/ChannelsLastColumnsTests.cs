@@ -7,9 +7,9 @@ using static TorchSharp.torch;
 
 namespace Ridcp.Tests.Bricks.Deformable;
 
-/// <summary>The fused bf16 sampler (<see cref="ChannelsLastBf16Columns"/>) against float64 arithmetic on the same
-/// bf16 values, side by side with the grid_sample path it replaces in bf16 inference.</summary>
-public class ChannelsLastBf16ColumnsTests(ITestOutputHelper output)
+/// <summary>The fused sampler (<see cref="ChannelsLastColumns"/>) against float64 arithmetic on the same values,
+/// side by side with the grid_sample path it replaces in inference, in bf16 and float32.</summary>
+public class ChannelsLastColumnsTests(ITestOutputHelper output)
 {
     /// <summary>Both paths round the columns to bf16 once and run the same bf16 matmul; the fused one computes
     /// positions and weights without grid_sample's normalisation round trip and folds the mask into the weights,
@@ -26,11 +26,11 @@ public class ChannelsLastBf16ColumnsTests(ITestOutputHelper output)
         using var _ = no_grad();
         var (x, offset, mask, weight, bias) = Inputs();
         var geometry = new DeformGeometry(DeformShape.Of(x, weight, bias, 1, 1, 1, Groups), 1, 1, 1, Groups);
-        Assert.True(ChannelsLastBf16Columns.Supports(x, weight, geometry));
+        Assert.True(ChannelsLastColumns.Supports(x, weight, geometry));
 
         var exact = ModulatedDeformConv.Apply(x.to(ScalarType.Float64), offset.to(ScalarType.Float64), mask.to(ScalarType.Float64),
                                               weight.to(ScalarType.Float64), bias.to(ScalarType.Float64), 1, 1, 1, Groups);
-        var fused = Run(new ChannelsLastBf16Columns(x, weight, geometry), offset, mask, bias);
+        var fused = Run(new ChannelsLastColumns(x, weight, geometry), offset, mask, bias);
         var gridSample = Run(new GridSampleColumns(x, weight, geometry, needsGrad: false), offset, mask, bias);
 
         var (fusedWorst, fusedMean) = Errors(fused, exact);
@@ -40,15 +40,45 @@ public class ChannelsLastBf16ColumnsTests(ITestOutputHelper output)
         Assert.True(fusedMean <= MeanErrorMargin * gridMean, $"fused mean error {fusedMean:e3} vs grid_sample {gridMean:e3}");
     }
 
-    [Bf16Fact]
-    public void Samples_entirely_outside_the_image_leave_only_the_bias()
+    /// <summary>In float32 both paths keep every value in float32; they differ by the rounding of positions and
+    /// weights (grid_sample's normalisation round trip, the mask folded into the weights): float32 ulps of values
+    /// |output| &lt; 2, so 1e-5 at the worst value is a thousand times what a wrong neighbour or weight would cost.</summary>
+    private const double Float32Worst = 1e-5;
+
+    [Fact]
+    public void Fused_float32_columns_match_float64_with_samples_across_the_borders()
     {
         using var scope = NewDisposeScope();
         using var _ = no_grad();
-        var (x, offset, mask, weight, bias) = Inputs();
+        var (x, offset, mask, weight, bias) = Inputs(ScalarType.Float32);
+        var geometry = new DeformGeometry(DeformShape.Of(x, weight, bias, 1, 1, 1, Groups), 1, 1, 1, Groups);
+        Assert.True(ChannelsLastColumns.Supports(x, weight, geometry));
+
+        var exact = ModulatedDeformConv.Apply(x.to(ScalarType.Float64), offset.to(ScalarType.Float64), mask.to(ScalarType.Float64),
+                                              weight.to(ScalarType.Float64), bias.to(ScalarType.Float64), 1, 1, 1, Groups);
+        var fused = Run(new ChannelsLastColumns(x, weight, geometry), offset, mask, bias);
+        var gridSample = Run(new GridSampleColumns(x, weight, geometry, needsGrad: false), offset, mask, bias);
+        var (fusedWorst, fusedMean) = Errors(fused, exact);
+        var (gridWorst, gridMean) = Errors(gridSample, exact);
+        output.WriteLine($"float32 against float64: fused max {fusedWorst:e3} mean {fusedMean:e3}; grid_sample max {gridWorst:e3} mean {gridMean:e3}");
+        Assert.True(fusedWorst < Float32Worst, $"fused max error {fusedWorst:e3}");
+        Assert.True(fusedMean <= MeanErrorMargin * gridMean + 1e-9, $"fused mean error {fusedMean:e3} vs grid_sample {gridMean:e3}");
+    }
+
+    [Bf16Fact]
+    public void Bf16_samples_entirely_outside_the_image_leave_only_the_bias() => OutsideSamplesLeaveOnlyTheBias(ScalarType.BFloat16);
+
+    [Fact]
+    public void Float32_samples_entirely_outside_the_image_leave_only_the_bias() => OutsideSamplesLeaveOnlyTheBias(ScalarType.Float32);
+
+    private static void OutsideSamplesLeaveOnlyTheBias(ScalarType type)
+    {
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        var (x, offset, mask, weight, bias) = Inputs(type);
         var geometry = new DeformGeometry(DeformShape.Of(x, weight, bias, 1, 1, 1, Groups), 1, 1, 1, Groups);
         var farAway = full_like(offset, 1000);
-        var result = Run(new ChannelsLastBf16Columns(x, weight, geometry), farAway, mask, bias);
+        var result = Run(new ChannelsLastColumns(x, weight, geometry), farAway, mask, bias);
         Assert.Equal(0.0, TensorDiff.MaxAbs(result, bias.view(1, -1, 1, 1).expand_as(result)));
     }
 
@@ -66,8 +96,8 @@ public class ChannelsLastBf16ColumnsTests(ITestOutputHelper output)
         var logits = randn(1, Groups * 9, Height, Width, generator: new TorchSharp.torch.Generator(3)).mul(3).to(ScalarType.BFloat16);
         var geometry = new DeformGeometry(DeformShape.Of(x, weight, bias, 1, 1, 1, Groups), 1, 1, 1, Groups);
 
-        var fromLogits = Run(new ChannelsLastBf16Columns(x, weight, geometry), offset, logits, bias, maskLogits: true);
-        var fromMasks = Run(new ChannelsLastBf16Columns(x, weight, geometry), offset, logits.to(ScalarType.Float32).sigmoid(), bias);
+        var fromLogits = Run(new ChannelsLastColumns(x, weight, geometry), offset, logits, bias, maskLogits: true);
+        var fromMasks = Run(new ChannelsLastColumns(x, weight, geometry), offset, logits.to(ScalarType.Float32).sigmoid(), bias);
         double worst = TensorDiff.MaxAbs(fromLogits, fromMasks), mean = (fromLogits - fromMasks).abs().mean().item<double>();
         output.WriteLine($"fused, logits vs float32 sigmoid masks: max {worst:e3}, mean {mean:e3}");
         Assert.True(worst <= SigmoidWorst && mean <= SigmoidMean, $"max {worst:e3}, mean {mean:e3}");
@@ -78,15 +108,16 @@ public class ChannelsLastBf16ColumnsTests(ITestOutputHelper output)
     }
 
     [Bf16Fact]
-    public void The_fused_sampler_serves_bf16_channels_last_inference_only()
+    public void The_fused_sampler_serves_channels_last_inference_only()
     {
         using var scope = NewDisposeScope();
         var (x, _, _, weight, bias) = Inputs();
         var geometry = new DeformGeometry(DeformShape.Of(x, weight, bias, 1, 1, 1, Groups), 1, 1, 1, Groups);
-        Assert.IsType<ChannelsLastBf16Columns>(DeformColumns.For(x, weight, geometry, needsGrad: false));
+        Assert.IsType<ChannelsLastColumns>(DeformColumns.For(x, weight, geometry, needsGrad: false));
+        Assert.IsType<ChannelsLastColumns>(DeformColumns.For(x.to(ScalarType.Float32), weight.to(ScalarType.Float32), geometry, needsGrad: false));
         Assert.IsType<GridSampleColumns>(DeformColumns.For(x, weight, geometry, needsGrad: true));
         Assert.IsType<GridSampleColumns>(DeformColumns.For(x.contiguous(), weight, geometry, needsGrad: false));   // NCHW
-        Assert.IsType<GridSampleColumns>(DeformColumns.For(x.to(ScalarType.Float32), weight.to(ScalarType.Float32), geometry, needsGrad: false));
+        Assert.IsType<GridSampleColumns>(DeformColumns.For(x, weight.to(ScalarType.Float32), geometry, needsGrad: false));   // mixed types
     }
 
     private static Tensor Run(IDeformColumns columns, Tensor offset, Tensor mask, Tensor bias, bool maskLogits = false) =>
@@ -99,9 +130,9 @@ public class ChannelsLastBf16ColumnsTests(ITestOutputHelper output)
         return (diff.max().item<double>(), diff.mean().item<double>());
     }
 
-    /// <summary>A channels-last bf16 map; offsets up to 3 px, a fifth of them whole pixels (samples exactly on
-    /// pixels and on the -1 / H borders), so that samples fall between pixels, on them and outside the image.</summary>
-    private static (Tensor X, Tensor Offset, Tensor Mask, Tensor Weight, Tensor Bias) Inputs()
+    /// <summary>A channels-last map (bf16 unless said); offsets up to 3 px, a fifth of them whole pixels (samples
+    /// exactly on pixels and on the -1 / H borders), so that samples fall between pixels, on them and outside the image.</summary>
+    private static (Tensor X, Tensor Offset, Tensor Mask, Tensor Weight, Tensor Bias) Inputs(ScalarType type = ScalarType.BFloat16)
     {
         var g = new TorchSharp.torch.Generator(21);
         var x = randn(1, Height, Width, Channels, generator: g).to(ScalarType.BFloat16).permute(0, 3, 1, 2);   // channels-last
@@ -111,6 +142,6 @@ public class ChannelsLastBf16ColumnsTests(ITestOutputHelper output)
         var mask = rand(1, Groups * 9, Height, Width, generator: g).to(ScalarType.BFloat16);
         var weight = rand(OutChannels, Channels, 3, 3, generator: g).sub(0.5).div(10).to(ScalarType.BFloat16);
         var bias = rand(OutChannels, generator: g).sub(0.5).to(ScalarType.BFloat16);
-        return (x, offset, mask, weight, bias);
+        return (x.to(type), offset.to(type), mask.to(type), weight.to(type), bias.to(type));
     }
 }
