@@ -31,7 +31,7 @@ public sealed class SpilledMap : IFeatureRows, IDisposable
         (Channels, Height, Width, Type, Scale) = (channels, height, width, type, scale);
         rowBytes = width * channels * ElementSize(type);
         this.files = files;
-        file = files.Take();
+        file = files.Take(Bytes);
         if (sumGroups > 0) Sums = new GroupSums(sumGroups);
     }
 
