@@ -102,8 +102,9 @@ public static class BenchDehazeCommand
         return Dehazer.FromNetwork(net, Dehazer.OfficialAlpha, null, device, budget, precision);
     }
 
-    /// <summary>One run per size (3:2 images of the given megapixels), each after a reset of the peak: CPU and
-    /// wall time per megapixel, peak resident memory, and whether the image ran whole or in stripes.</summary>
+    /// <summary>One run per size (3:2 images of the given megapixels), each after a reset of the peak, after one
+    /// untimed run at the first size: CPU and wall time per megapixel, peak resident memory, and whether the image
+    /// ran whole or in stripes.</summary>
     static int SizeSweep(TextWriter o, Dehazer dehazer, string sizes, string? photo, string? weightsPath)
     {
         var megapixels = sizes.Split(',').Select(t => double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && v > 0 ? v
@@ -112,11 +113,16 @@ public static class BenchDehazeCommand
         bool peaks = ProcessMemory.ResetPeak();
         o.WriteLine($"ridcp bench dehaze --size-sweep: {(weightsPath ?? "seeded random weights, official configuration")}, {(photo is null ? "smooth seeded images" : "upscaled " + Path.GetFileName(photo))}, budget {MemoryBudget.Describe(dehazer.MemoryBudgetBytes)}, {torch.get_num_threads()} threads, {Environment.ProcessorCount} CPUs");
         o.WriteLine($"resident before: {Mb(ProcessMemory.CurrentRssBytes())}{(peaks ? "" : " (peaks cannot be reset here: each peak is the largest so far)")}");
+        // Untimed first: the first run of a process pays for JIT compilation, LibTorch's kernel set-up and faulting
+        // its heap in (about a third more CPU time), which would flatter every later size against the first.
+        var (w0, h0) = SweepSize(megapixels[0]);
+        dehazer.Dehaze(source is null ? SeededImage(w0, h0) : Upscaled(source, w0, h0));
+        o.WriteLine($"warm-up: one untimed run at {w0}x{h0}");
         o.WriteLine("size | MP | wall s | CPU s | CPU s/MP | peak | run as");
         using var process = Process.GetCurrentProcess();
         foreach (double mp in megapixels)
         {
-            int w = (int)Math.Round(Math.Sqrt(mp * 1e6 * 1.5)), h = (int)Math.Round(w / 1.5);
+            var (w, h) = SweepSize(mp);
             var img = source is null ? SeededImage(w, h) : Upscaled(source, w, h);
             GC.Collect();
             ProcessMemory.ResetPeak();
@@ -131,6 +137,13 @@ public static class BenchDehazeCommand
             o.WriteLine($"{w}x{h} | {actual:0.00} | {S(wall)} | {S(cpu)} | {S(cpu / actual)} | {Mb(ProcessMemory.PeakRssBytes())} | {runAs}");
         }
         return ExitCodes.Ok;
+    }
+
+    /// <summary>A 3:2 image of about <paramref name="megapixels"/>.</summary>
+    static (int W, int H) SweepSize(double megapixels)
+    {
+        int w = (int)Math.Round(Math.Sqrt(megapixels * 1e6 * 1.5));
+        return (w, (int)Math.Round(w / 1.5));
     }
 
     static RgbImage Upscaled(RgbImage source, int w, int h)
