@@ -2,6 +2,7 @@ using Ridcp.Checkpoints;
 using Ridcp.Core;
 using Ridcp.Imaging;
 using Ridcp.Inference.Streaming;
+using Ridcp.Matching;
 using Ridcp.Models;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -205,6 +206,36 @@ public sealed class Dehazer : IDisposable
         return RgbImage.FromTensor(y.clamp(0, 1));
     }
 
+    /// <summary>The features the quantizer matches for one image as dehazing prepares it (Matching/NetworkFeatures),
+    /// computed within the memory budget: the encoder on the whole image where the forward fits, else in stripes.</summary>
+    internal Tensor Features(RgbImage image)
+    {
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        return NetworkFeatures.Of(net, image.ToTensor(device), MaxSize, padded =>
+            StripesFor(padded.shape[2], padded.shape[3]) is long stripeBytes
+                ? StreamedForward.Features(net, padded, stripeBytes, SpillFolder, StripeProgress)
+                : NetworkFeatures.Whole(net, padded)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Null when the forward of a padded hp x wp image fits the budget whole, else the memory a stage's
+    /// stripe may use (after the checks a striped run needs: the network, the temporary folder's space).</summary>
+    /// <remarks>Planned first against everything the process holds, the kept heap's free blocks (Core/NativeHeap)
+    /// included: if the whole image fits even so, it runs whole. Otherwise those pages are handed back and the
+    /// image is planned again against what is left: the heap's own free-byte count is no measure (glibc's counts
+    /// blocks in other threads' arenas, which the decoder left at 16 MP and this forward cannot reuse, and pages
+    /// already handed back), and after a large image the kept blocks would make the next image look too large.</remarks>
+    long? StripesFor(long hp, long wp)
+    {
+        LastStripeBytes = null;
+        if (StripePlanner.FitsWhole(net.Options, hp, wp, MemoryBudgetBytes, ProcessMemory.CurrentRssBytes() ?? 0)) return null;
+        StreamedForward.CheckSupported(net.Options);
+        NativeHeap.ReleaseFreeMemory();
+        long stripeBytes = StripePlanner.StripeBytes(net.Options, hp, wp, MemoryBudgetBytes, ProcessMemory.CurrentRssBytes() ?? 0);
+        SpillSpace.Check(SpillFolder, StreamedForward.SpillBytes(net.Options, hp, wp));
+        return LastStripeBytes = stripeBytes;
+    }
+
     /// <summary>The network itself, for CHM code statistics and per-image alpha (Matching).</summary>
     internal VQWeightDehazeNet Network => net;
     internal Device Device => device;
@@ -235,19 +266,7 @@ public sealed class Dehazer : IDisposable
         long h = x.shape[2], w = x.shape[3];
         int m = net.Options.PadMultiple;
         long hp = MirrorPadding.Target(h, m), wp = MirrorPadding.Target(w, m);
-        // Planned first against everything the process holds, the kept heap's free blocks (Core/NativeHeap)
-        // included: if the whole image fits even so, it runs whole. Otherwise those pages are handed back and the
-        // image is planned again against what is left: the heap's own free-byte count is no measure (glibc's counts
-        // blocks in other threads' arenas, which the decoder left at 16 MP and this forward cannot reuse, and pages
-        // already handed back), and after a large image the kept blocks would make the next image look too large.
-        LastStripeBytes = null;
-        if (StripePlanner.FitsWhole(net.Options, hp, wp, MemoryBudgetBytes, ProcessMemory.CurrentRssBytes() ?? 0))
-            return net.Test(x, alpha).Output;
-        StreamedForward.CheckSupported(net.Options);
-        NativeHeap.ReleaseFreeMemory();
-        long stripeBytes = StripePlanner.StripeBytes(net.Options, hp, wp, MemoryBudgetBytes, ProcessMemory.CurrentRssBytes() ?? 0);
-        SpillSpace.Check(SpillFolder, StreamedForward.SpillBytes(net.Options, hp, wp));
-        LastStripeBytes = stripeBytes;
+        if (StripesFor(hp, wp) is not long stripeBytes) return net.Test(x, alpha).Output;
         Tensor output;
         using (var scope = NewDisposeScope())   // the padded copy goes before the output image is made
         {

@@ -7,7 +7,8 @@ namespace Ridcp.Matching;
 /// <summary>`ridcp dehaze --alpha auto`: chooses α for each image by the criterion of the recommended α — the α that
 /// brings this image's code frequencies under weighted matching closest (KL) to the clear images' p1 — within a
 /// range, then dehazes with it. Not in the official code or the paper; the global α of `chm alpha` is the recipe.
-/// Cost: one extra encoder/decoder pass per image to get its features (the network exposes no encoder-only call).
+/// Cost: one extra encoder pass per image to get its features, in stripes where the image's forward does not fit
+/// the memory budget (Inference/Streaming).
 /// One image has far fewer tokens than there are codes, so its histogram is sparse and the ε floor of
 /// <see cref="KlDivergence"/> weighs heavily; that is the same criterion, applied to a small sample.</summary>
 public sealed class PerImageAlpha
@@ -45,7 +46,7 @@ public sealed class PerImageAlpha
         using var scope = NewDisposeScope();
         using var _ = no_grad();
         var net = dehazer.Network;
-        var features = NetworkFeatures.Of(net, image.ToTensor(dehazer.Device), dehazer.MaxSize);
+        var features = dehazer.Features(image);
         using var cache = new MatchingCache(net.Quantizer.Codebook, net.Quantizer.ChmWeight!, options.Min, options.Max);
         cache.AddImage(features);
         return AlphaRecommendation.ForImage(cache, 0, p1, options);

@@ -39,12 +39,12 @@ public sealed class StreamedForward : IDisposable
     readonly StripeRunner run;
     readonly List<SpilledMap> maps = [];
 
-    StreamedForward(VQWeightDehazeNet net, long heightPx, long widthPx, long stripeBudgetBytes, string folder, Action<StreamProgress>? progress)
+    StreamedForward(VQWeightDehazeNet net, long heightPx, long widthPx, long stripeBudgetBytes, string folder, Action<StreamProgress>? progress, int stages)
     {
         this.net = net;
         o = net.Options;
         files = new SpillFiles(folder);
-        run = new StripeRunner(heightPx, widthPx, stripeBudgetBytes, StageCount(o), progress);
+        run = new StripeRunner(heightPx, widthPx, stripeBudgetBytes, stages, progress);
     }
 
     /// <summary>The residual-branch image [1, 3, cropHeight, cropWidth] (test()'s crop) of the padded input
@@ -56,8 +56,31 @@ public sealed class StreamedForward : IDisposable
     {
         CheckSupported(net.Options);
         using var _ = no_grad();
-        using var forward = new StreamedForward(net, padded.shape[2], padded.shape[3], stripeBudgetBytes, folder, progress);
+        using var forward = new StreamedForward(net, padded.shape[2], padded.shape[3], stripeBudgetBytes, folder, progress, StageCount(net.Options));
         return forward.Forward(new TensorRows(padded, 1), alpha, cropHeight, cropWidth);
+    }
+
+    /// <summary>The features the quantizer matches, feat_to_quant [1, D, Hp/s, Wp/s] (s = 2^max_depth) of the padded
+    /// input [1, 3, Hp, Wp]: the encoder's stages in stripes, then before_quant (a 1x1 conv) row chunk by row chunk.
+    /// For `--alpha auto` on images whose whole forward does not fit: the result is latent-sized (1/s² of the pixels).</summary>
+    public static Tensor Features(VQWeightDehazeNet net, Tensor padded, long stripeBudgetBytes, string folder,
+                                  Action<StreamProgress>? progress = null)
+    {
+        CheckSupported(net.Options);
+        using var _ = no_grad();
+        using var forward = new StreamedForward(net, padded.shape[2], padded.shape[3], stripeBudgetBytes, folder, progress, EncoderStageCount(net.Options));
+        var encFeats = forward.Encode(new TensorRows(padded, 1));
+        var parts = new List<Tensor>();
+        long chunk = Math.Max(1, (64L << 20) / Math.Max(1, encFeats.Width * encFeats.Channels * 4));
+        for (long row = 0; row < encFeats.Height; row += chunk)
+        {
+            using var scope = NewDisposeScope();
+            var rows = encFeats.Read(row, Math.Min(chunk, encFeats.Height - row));
+            parts.Add(net.BeforeQuant.forward(In(net.BeforeQuant, rows)).to(ScalarType.Float32).contiguous().MoveToOuterDisposeScope());
+        }
+        var features = cat(parts, 2);
+        foreach (var part in parts) part.Dispose();
+        return features;
     }
 
     /// <summary>Throws <see cref="NotSupportedException"/> for networks this forward cannot run.</summary>
@@ -75,8 +98,11 @@ public sealed class StreamedForward : IDisposable
     {
         int d = o.MaxDepth;
         bool warp = o.UseWarp && !o.OnlyResidual;
-        return (1 + 4 * d + (d - 1)) + 1 + 1 + (4 * d + (d - 1)) + d * (1 + 4 + (warp ? 1 : 0)) + 1;
+        return EncoderStageCount(o) + 1 + (4 * d + (d - 1)) + d * (1 + 4 + (warp ? 1 : 0)) + 1;
     }
+
+    /// <summary>Stages up to the Swin layers' output (<see cref="Features"/>).</summary>
+    static int EncoderStageCount(VQWeightDehazeNetOptions o) => 1 + 4 * o.MaxDepth + (o.MaxDepth - 1) + 1;
 
     /// <summary>Upper bound of the spilled maps' bytes alive at once: four maps of each scale's channels at that
     /// scale (float32), which covers the deepest point (code decoder output, residual features, warp output and a
@@ -89,7 +115,8 @@ public sealed class StreamedForward : IDisposable
         return (long)bytes;
     }
 
-    Tensor Forward(IFeatureRows image, float alpha, long cropHeight, long cropWidth)
+    /// <summary>The encoder's stages up to the Swin layers' output (enc_feats), a map at the latent grid.</summary>
+    SpilledMap Encode(IFeatureRows image)
     {
         var enc = net.Encoder;
         int d = o.MaxDepth, latent = 1 << d;
@@ -118,6 +145,13 @@ public sealed class StreamedForward : IDisposable
         // The Swin stripes' blocks (attention temporaries, larger stripes) fit none of the later stages' maps: handed
         // back, they do not stay resident under them.
         NativeHeap.ReleaseFreeMemory();
+        return encFeats;
+    }
+
+    Tensor Forward(IFeatureRows image, float alpha, long cropHeight, long cropWidth)
+    {
+        int d = o.MaxDepth, latent = 1 << d;
+        var encFeats = Encode(image);
 
         // Matching and the first code-decoder convs (after_quant, upsample, conv) up to the first GroupNorm.
         var dec0 = net.DecoderStage(0).StageLayers;

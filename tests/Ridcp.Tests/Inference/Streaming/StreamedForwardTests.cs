@@ -115,6 +115,51 @@ public class StreamedForwardTests(ITestOutputHelper output)
         Assert.InRange(Agreement(result, whole), RequiredFraction, 1.0);
     }
 
+    /// <summary>Features before quantisation (unit-scale values): the same float rounding as the outputs above
+    /// (GroupNorm moments summed per stripe, convolutions over windows), measured max 1e-5; 1e-4 would still leave
+    /// every code choice but near-exact ties unchanged.</summary>
+    const double FeatureTolerance = 1e-4;
+
+    [Fact]
+    public void Features_for_alpha_auto_in_stripes_are_the_whole_images_features()
+    {
+        using var dehazer = Dehazer.Load(new DehazerOptions { WeightsPath = BundledModel.Resolve(AppContext.BaseDirectory) });
+        var net = dehazer.Network;
+        var padded = MirrorPadding.Pad(Photo(384, 256), net.Options.PadMultiple);
+        Tensor whole, streamed;
+        var progress = new List<StreamProgress>();
+        using (no_grad())
+        {
+            whole = net.EncodeLatent(padded).FeatToQuant;
+            streamed = StreamedForward.Features(net, padded, 4L << 20, Path.GetTempPath(), progress.Add);
+        }
+        Assert.Equal(whole.shape, streamed.shape);
+        double error = (streamed - whole).abs().max().item<float>();
+        output.WriteLine($"features in stripes vs whole: max |diff| {error:g3}");
+        Assert.True(error < FeatureTolerance, $"max |diff| {error:g3}");
+        Assert.Equal("Swin layers", progress[^1].StageName);   // the encoder's stages only, and they are all counted
+        Assert.Equal(progress[^1].Stage, progress[^1].Stages);
+    }
+
+    [Fact]
+    public void The_dehazers_features_keep_to_its_budget()
+    {
+        using var dehazer = Dehazer.Load(new DehazerOptions { WeightsPath = BundledModel.Resolve(AppContext.BaseDirectory) });
+        var photo = RgbImage.FromTensor(Photo(940, 690));
+        var whole = dehazer.Features(photo);
+        Assert.Null(dehazer.LastStripeBytes);
+        // The forcing budget of the test above: the whole forward does not fit, stripes do.
+        NativeHeap.ReleaseFreeMemory();
+        long held = ProcessMemory.CurrentRssBytes() ?? 0;
+        long budget = held + WorkingSet.FixedBytes + (long)(WorkingSet.ImageBytesPerPixel * 960 * 704) + (500L << 20);
+        using var striped = Dehazer.FromNetwork(dehazer.Network, memoryBudget: budget);
+        var streamed = striped.Features(photo);
+        Assert.NotNull(striped.LastStripeBytes);
+        Assert.Equal(whole.shape, streamed.shape);
+        Assert.Equal([1, 64, 690 / 4 + 1, 940 / 4], whole.shape);   // padding tokens dropped: ceil(h/4) x ceil(w/4)
+        Assert.True((streamed - whole).abs().max().item<float>() < FeatureTolerance);
+    }
+
     [Fact]
     public void A_spill_folder_without_room_for_the_maps_is_refused_before_anything_is_computed()
     {
