@@ -46,44 +46,25 @@ internal static unsafe class ChannelSums
         {
             long n = Math.Min(ChunkPixels, pixels - k * ChunkPixels);
             fixed (double* into = &partial[k, 0])
-                if (bf16) SumChunk((ushort*)addresses[k], n, c, into);
-                else SumChunk((float*)addresses[k], n, c, into);
+                if (bf16) SumChunk<StoredBf16>((byte*)addresses[k], n, c, into);
+                else SumChunk<StoredFloat32>((byte*)addresses[k], n, c, into);
         });
         for (int k = 0; k < chunks; k++)
             for (int j = 0; j < c; j++) { sum[j] += partial[k, j]; sumSq[j] += partial[k, c + j]; }
     }
 
-    static void SumChunk(float* data, long n, int c, double* into)
+    static void SumChunk<T>(byte* data, long n, int c, double* into) where T : struct, IStoredFloat
     {
+        long pixelBytes = (long)c * T.Size;
         for (long p0 = 0; p0 < n; p0 += Run)
         {
             long count = Math.Min(Run, n - p0);
             for (int j = 0; j < c; j += Vector256<float>.Count)
             {
                 var (s, q) = (Vector256<float>.Zero, Vector256<float>.Zero);
-                for (float* p = data + p0 * c + j, end = p + count * c; p < end; p += c)
+                for (byte* p = data + p0 * pixelBytes + j * T.Size, end = p + count * pixelBytes; p < end; p += pixelBytes)
                 {
-                    var x = Vector256.Load(p);
-                    s += x;
-                    q += x * x;
-                }
-                Store(s, q, into + j, into + c + j);
-            }
-        }
-    }
-
-    static void SumChunk(ushort* data, long n, int c, double* into)
-    {
-        for (long p0 = 0; p0 < n; p0 += Run)
-        {
-            long count = Math.Min(Run, n - p0);
-            for (int j = 0; j < c; j += Vector256<float>.Count)
-            {
-                var (s, q) = (Vector256<float>.Zero, Vector256<float>.Zero);
-                for (ushort* p = data + p0 * c + j, end = p + count * c; p < end; p += c)
-                {
-                    // bf16 is the upper half of a float32: widen and shift into place.
-                    var x = (Vector256.WidenLower(Vector128.Load(p).ToVector256Unsafe()) << 16).AsSingle();
+                    var x = T.Load8(p);
                     s += x;
                     q += x * x;
                 }

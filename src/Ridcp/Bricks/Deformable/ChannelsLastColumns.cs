@@ -62,7 +62,7 @@ internal sealed unsafe class ChannelsLastColumns : IDeformColumns
 
         var job = new Job(this, TensorMemory.Address(map), TensorMemory.Address(offsets), offsets.stride(), TensorMemory.Address(masks), masks.stride(),
                           offsets.dtype == ScalarType.BFloat16, masks.dtype == ScalarType.BFloat16, maskLogits, TensorMemory.Address(columns), r0);
-        Action<long> row = map.dtype == ScalarType.BFloat16 ? job.Row<Bf16> : job.Row<Float32>;
+        Action<long> row = map.dtype == ScalarType.BFloat16 ? job.Row<StoredBf16> : job.Row<StoredFloat32>;
         int threads = Math.Max(1, torch.get_num_threads());
         if (threads == 1 || rows == 1) for (long r = 0; r < rows; r++) row(r);
         else Parallel.For(0L, rows, new ParallelOptions { MaxDegreeOfParallelism = threads }, row);
@@ -86,7 +86,7 @@ internal sealed unsafe class ChannelsLastColumns : IDeformColumns
         private readonly long h = owner.shape.Height, w = owner.shape.Width, wOut = owner.shape.OutWidth;
         private readonly int pad = owner.geometry.Padding, dil = owner.geometry.Dilation;
 
-        public void Row<T>(long r) where T : struct, IElement
+        public void Row<T>(long r) where T : struct, IStoredFloat
         {
             // Locals, not fields: stores through the column pointer would make the JIT reload fields.
             int groups = this.groups, k = this.k, c = this.c, cg = c / groups, samples = groups * k;
@@ -206,7 +206,7 @@ internal sealed unsafe class ChannelsLastColumns : IDeformColumns
         /// <summary>Sample s of the channels [0, cg) of <paramref name="src"/>'s map: the weighted sum of its four
         /// neighbours in float32, stored as T into destination.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void Blend<T>(byte* src, float* weights, int* corners, int s, int padded, int cg, byte* destination) where T : struct, IElement
+        private static void Blend<T>(byte* src, float* weights, int* corners, int s, int padded, int cg, byte* destination) where T : struct, IStoredFloat
         {
             var w0 = Vector256.Create(weights[s]);
             var w1 = Vector256.Create(weights[padded + s]);
@@ -228,43 +228,5 @@ internal sealed unsafe class ChannelsLastColumns : IDeformColumns
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static Vector256<float> MultiplyAdd(Vector256<float> value, Vector256<float> weight, Vector256<float> sum) =>
             Fma.IsSupported ? Fma.MultiplyAdd(value, weight, sum) : sum + value * weight;
-
-    }
-
-    /// <summary>How the map's values and the columns are stored: 8 of them read as, and written from, float32.</summary>
-    private interface IElement
-    {
-        static abstract int Size { get; }
-        static abstract Vector256<float> Load8(byte* p);
-        static abstract void Store8(byte* p, Vector256<float> value);
-    }
-
-    private readonly struct Bf16 : IElement
-    {
-        public static int Size => sizeof(ushort);
-
-        /// <summary>The bf16 bits are the upper half of the float's.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static Vector256<float> Load8(byte* p) => Avx2.ShiftLeftLogical(Avx2.ConvertToVector256Int32((ushort*)p), 16).AsSingle();
-
-        /// <summary>Rounded to nearest-even bf16 (as LibTorch rounds).</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void Store8(byte* p, Vector256<float> value)
-        {
-            var bits = value.AsUInt32();
-            var rounded = (bits + Vector256.Create(0x7FFFu) + ((bits >> 16) & Vector256<uint>.One)) >> 16;
-            Avx512F.VL.ConvertToVector128UInt16(rounded).Store((ushort*)p);
-        }
-    }
-
-    private readonly struct Float32 : IElement
-    {
-        public static int Size => sizeof(float);
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static Vector256<float> Load8(byte* p) => Vector256.Load((float*)p);
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void Store8(byte* p, Vector256<float> value) => value.Store((float*)p);
     }
 }

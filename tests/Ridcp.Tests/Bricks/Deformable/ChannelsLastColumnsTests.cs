@@ -23,19 +23,7 @@ public class ChannelsLastColumnsTests(ITestOutputHelper output)
     public void Fused_bf16_columns_are_as_accurate_as_grid_sample_columns_with_samples_across_the_borders()
     {
         using var scope = NewDisposeScope();
-        using var _ = no_grad();
-        var (x, offset, mask, weight, bias) = Inputs();
-        var geometry = new DeformGeometry(DeformShape.Of(x, weight, bias, 1, 1, 1, Groups), 1, 1, 1, Groups);
-        Assert.True(ChannelsLastColumns.Supports(x, weight, geometry));
-
-        var exact = ModulatedDeformConv.Apply(x.to(ScalarType.Float64), offset.to(ScalarType.Float64), mask.to(ScalarType.Float64),
-                                              weight.to(ScalarType.Float64), bias.to(ScalarType.Float64), 1, 1, 1, Groups);
-        var fused = Run(new ChannelsLastColumns(x, weight, geometry), offset, mask, bias);
-        var gridSample = Run(new GridSampleColumns(x, weight, geometry, needsGrad: false), offset, mask, bias);
-
-        var (fusedWorst, fusedMean) = Errors(fused, exact);
-        var (gridWorst, gridMean) = Errors(gridSample, exact);
-        output.WriteLine($"against float64: fused max {fusedWorst:e3} mean {fusedMean:e3}; grid_sample max {gridWorst:e3} mean {gridMean:e3}; |output| up to {exact.abs().max().item<double>():F2}");
+        var ((fusedWorst, fusedMean), (gridWorst, gridMean)) = ErrorsAgainstFloat64(ScalarType.BFloat16);
         Assert.True(fusedWorst <= WorstErrorMargin * gridWorst, $"fused max error {fusedWorst:e3} vs grid_sample {gridWorst:e3}");
         Assert.True(fusedMean <= MeanErrorMargin * gridMean, $"fused mean error {fusedMean:e3} vs grid_sample {gridMean:e3}");
     }
@@ -49,20 +37,25 @@ public class ChannelsLastColumnsTests(ITestOutputHelper output)
     public void Fused_float32_columns_match_float64_with_samples_across_the_borders()
     {
         using var scope = NewDisposeScope();
-        using var _ = no_grad();
-        var (x, offset, mask, weight, bias) = Inputs(ScalarType.Float32);
-        var geometry = new DeformGeometry(DeformShape.Of(x, weight, bias, 1, 1, 1, Groups), 1, 1, 1, Groups);
-        Assert.True(ChannelsLastColumns.Supports(x, weight, geometry));
-
-        var exact = ModulatedDeformConv.Apply(x.to(ScalarType.Float64), offset.to(ScalarType.Float64), mask.to(ScalarType.Float64),
-                                              weight.to(ScalarType.Float64), bias.to(ScalarType.Float64), 1, 1, 1, Groups);
-        var fused = Run(new ChannelsLastColumns(x, weight, geometry), offset, mask, bias);
-        var gridSample = Run(new GridSampleColumns(x, weight, geometry, needsGrad: false), offset, mask, bias);
-        var (fusedWorst, fusedMean) = Errors(fused, exact);
-        var (gridWorst, gridMean) = Errors(gridSample, exact);
-        output.WriteLine($"float32 against float64: fused max {fusedWorst:e3} mean {fusedMean:e3}; grid_sample max {gridWorst:e3} mean {gridMean:e3}");
+        var ((fusedWorst, fusedMean), (_, gridMean)) = ErrorsAgainstFloat64(ScalarType.Float32);
         Assert.True(fusedWorst < Float32Worst, $"fused max error {fusedWorst:e3}");
         Assert.True(fusedMean <= MeanErrorMargin * gridMean + 1e-9, $"fused mean error {fusedMean:e3} vs grid_sample {gridMean:e3}");
+    }
+
+    /// <summary>The fused and the grid_sample evaluations of <paramref name="type"/> inputs against float64 arithmetic on
+    /// the same values: (max, mean) absolute errors of each.</summary>
+    private ((double Worst, double Mean) Fused, (double Worst, double Mean) GridSample) ErrorsAgainstFloat64(ScalarType type)
+    {
+        using var _ = no_grad();
+        var (x, offset, mask, weight, bias) = Inputs(type);
+        var geometry = new DeformGeometry(DeformShape.Of(x, weight, bias, 1, 1, 1, Groups), 1, 1, 1, Groups);
+        Assert.True(ChannelsLastColumns.Supports(x, weight, geometry));
+        var exact = ModulatedDeformConv.Apply(x.to(ScalarType.Float64), offset.to(ScalarType.Float64), mask.to(ScalarType.Float64),
+                                              weight.to(ScalarType.Float64), bias.to(ScalarType.Float64), 1, 1, 1, Groups);
+        var fused = Errors(Run(new ChannelsLastColumns(x, weight, geometry), offset, mask, bias), exact);
+        var gridSample = Errors(Run(new GridSampleColumns(x, weight, geometry, needsGrad: false), offset, mask, bias), exact);
+        output.WriteLine($"{type} against float64: fused max {fused.Worst:e3} mean {fused.Mean:e3}; grid_sample max {gridSample.Worst:e3} mean {gridSample.Mean:e3}; |output| up to {exact.abs().max().item<double>():F2}");
+        return (fused, gridSample);
     }
 
     [Bf16Fact]
