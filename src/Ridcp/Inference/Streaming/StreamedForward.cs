@@ -71,7 +71,7 @@ public sealed class StreamedForward : IDisposable
         using var forward = new StreamedForward(net, padded.shape[2], padded.shape[3], stripeBudgetBytes, folder, progress, EncoderStageCount(net.Options));
         var encFeats = forward.Encode(new TensorRows(padded, 1));
         var parts = new List<Tensor>();
-        long chunk = Math.Max(1, (64L << 20) / Math.Max(1, encFeats.Width * encFeats.Channels * 4));
+        long chunk = Math.Max(1, (64L << 20) / Math.Max(1, encFeats.Width * encFeats.Channels * 4));   // 64 MB of float32 rows at a time
         for (long row = 0; row < encFeats.Height; row += chunk)
         {
             using var scope = NewDisposeScope();
