@@ -179,16 +179,19 @@ public sealed class Dehazer : IDisposable
 
     /// <summary>The encoder half of <see cref="Dehaze(RgbImage, float)"/>: the large-image rule and the mirror
     /// padding applied, the encoder run once. <see cref="Decode"/> then gives the result for any alpha, equal to
-    /// <see cref="Dehaze(RgbImage, float)"/> with that alpha.</summary>
+    /// <see cref="Dehaze(RgbImage, float)"/> with that alpha. An image whose forward does not fit the memory budget
+    /// is not encoded but kept, and each <see cref="Decode"/> dehazes it in stripes.</summary>
     public EncodedImage Encode(RgbImage image)
     {
         using var scope = NewDisposeScope();
         using var _ = no_grad();
-        var x = image.ToTensor(device);
         long h = image.Height, w = image.Width;
         bool halve = MaxSizeRule.NeedsHalving(h, w, MaxSize);
         long nh = halve ? h / 2 : h, nw = halve ? w / 2 : w;
         CheckSize(nh, nw, h, w);
+        int m = net.Options.PadMultiple;
+        if (StripesFor(MirrorPadding.Target(nh, m), MirrorPadding.Target(nw, m)) is not null) return new EncodedImage(image);
+        var x = image.ToTensor(device);
         if (halve) x = MaxSizeRule.Resize(x, nh, nw);
         var (encFeats, featToQuant) = net.EncodeLatent(MirrorPadding.Pad(x, net.Options.PadMultiple));
         return new EncodedImage(encFeats, featToQuant, image.Width, image.Height, nh, nw);
@@ -197,10 +200,11 @@ public sealed class Dehazer : IDisposable
     /// <summary>Matching with <paramref name="alpha"/> and the decoders on an encoded image; clamped to [0,1].</summary>
     public RgbImage Decode(EncodedImage encoded, float alpha)
     {
+        if (encoded.Image is not null) return Dehaze(encoded.Image, alpha);
         CheckAlpha(alpha, maxChmWeight);
         using var scope = NewDisposeScope();
         using var _ = no_grad();
-        var y = net.DecodeLatent(encoded.EncFeats, encoded.FeatToQuant, alpha)
+        var y = net.DecodeLatent(encoded.EncFeats!, encoded.FeatToQuant!, alpha)
             .narrow(2, 0, encoded.WorkHeight).narrow(3, 0, encoded.WorkWidth);
         if (encoded.WorkHeight != encoded.Height || encoded.WorkWidth != encoded.Width) y = MaxSizeRule.Resize(y, encoded.Height, encoded.Width);
         return RgbImage.FromTensor(y.clamp(0, 1));

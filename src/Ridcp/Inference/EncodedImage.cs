@@ -1,9 +1,12 @@
+using Ridcp.Imaging;
 using static TorchSharp.torch;
 
 namespace Ridcp.Inference;
 
 /// <summary>One image's encoder output and pre-quantisation latent (<see cref="Dehazer.Encode"/>), kept so that another
-/// CHM alpha costs only matching and the decoders (<see cref="Dehazer.Decode"/>). Owns its tensors.</summary>
+/// CHM alpha costs only matching and the decoders (<see cref="Dehazer.Decode"/>). An image whose forward does not fit
+/// the dehazer's memory budget is kept as it is instead (<see cref="Image"/>): each alpha then runs the whole forward
+/// in stripes, slower but within the budget. Owns its tensors.</summary>
 public sealed class EncodedImage : IDisposable
 {
     internal EncodedImage(Tensor encFeats, Tensor featToQuant, int width, int height, long workHeight, long workWidth)
@@ -13,8 +16,16 @@ public sealed class EncodedImage : IDisposable
         Width = width; Height = height; WorkHeight = workHeight; WorkWidth = workWidth;
     }
 
-    internal Tensor EncFeats { get; }
-    internal Tensor FeatToQuant { get; }
+    internal EncodedImage(RgbImage image)
+    {
+        Image = image;
+        Width = image.Width; Height = image.Height;
+    }
+
+    internal Tensor? EncFeats { get; }
+    internal Tensor? FeatToQuant { get; }
+    /// <summary>The image itself where it was too large to encode within the budget (then no tensors are held).</summary>
+    internal RgbImage? Image { get; }
     /// <summary>Size of the original image.</summary>
     public int Width { get; }
     public int Height { get; }
@@ -22,12 +33,12 @@ public sealed class EncodedImage : IDisposable
     internal long WorkHeight { get; }
     internal long WorkWidth { get; }
 
-    /// <summary>Native memory held, in bytes (float32 tensors).</summary>
-    public long Bytes => (EncFeats.numel() + FeatToQuant.numel()) * sizeof(float);
+    /// <summary>Memory held, in bytes (float32 tensors, or the kept image's pixels).</summary>
+    public long Bytes => Image is not null ? Image.Data.LongLength * sizeof(float) : (EncFeats!.numel() + FeatToQuant!.numel()) * sizeof(float);
 
     public void Dispose()
     {
-        EncFeats.Dispose();
-        FeatToQuant.Dispose();
+        EncFeats?.Dispose();
+        FeatToQuant?.Dispose();
     }
 }
