@@ -1,4 +1,5 @@
 using Ridcp.Bricks.Deformable;
+using Ridcp.Bricks.Residual;
 using Ridcp.Core;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -79,13 +80,18 @@ public sealed class MultiScaleDecoder : nn.Module<Tensor, IReadOnlyList<Tensor>,
     }
 
     /// <summary>The mean of <paramref name="t"/> as a float32 scalar, accumulated in float32 whatever t's dtype. A
-    /// dense bf16 map on the CPU (bf16 inference) is summed where it lies (Core/TensorMemory): LibTorch's
-    /// mean(dtype: float32) first makes a float32 copy of the whole full-resolution map.</summary>
+    /// channels-last bf16 map on the CPU (bf16 inference) is summed where it lies, as the striped forward sums its
+    /// maps (Bricks/Residual/GroupSums, one group): LibTorch's mean(dtype: float32) first makes a float32 copy of the
+    /// whole full-resolution map.</summary>
     private static Tensor Float32Mean(Tensor t)
     {
         if (t.dtype == ScalarType.Float32) return t.mean();
-        if (t.dtype == ScalarType.BFloat16 && t.device_type == DeviceType.CPU && TensorMemory.IsDense(t) && t.numel() * t.ElementSize <= int.MaxValue)
-            return tensor((float)TensorMemory.Bf16Mean(t));
+        if (t.dtype == ScalarType.BFloat16 && t.ndim == 4 && t.permute(0, 2, 3, 1) is var nhwc && ChannelSums.Supports(nhwc))
+        {
+            var sums = new GroupSums(1);
+            sums.Add(nhwc);
+            return tensor((float)sums.Mean);
+        }
         return t.mean([.. Enumerable.Range(0, (int)t.ndim).Select(d => (long)d)], false, ScalarType.Float32);
     }
 }

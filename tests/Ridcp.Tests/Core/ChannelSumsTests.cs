@@ -45,6 +45,16 @@ public class ChannelSumsTests
     }
 
     [Fact]
+    public void A_row_slice_is_read_from_its_own_first_element()
+    {
+        // A contiguous slice starts at a storage offset (TensorMemory.Address): rows 7-9 of 12, values 56..79.
+        var rows = arange(12 * 8, dtype: ScalarType.Float32).view(12, 8);
+        double[] sum = new double[8], sumSq = new double[8];
+        ChannelSums.Add(rows.narrow(0, 7, 3), sum, sumSq);
+        for (int j = 0; j < 8; j++) Assert.Equal((56 + j) + (64 + j) + (72 + j), sum[j]);
+    }
+
+    [Fact]
     public void Strided_or_odd_channel_maps_are_not_taken()
     {
         Assert.False(ChannelSums.Supports(ones(1, 8, 4, 4).permute(0, 2, 3, 1)));   // NCHW seen as NHWC: not contiguous
