@@ -23,7 +23,7 @@ public static class BenchDehazeCommand
         var runs = new Option<int>("--runs") { Description = "Timed runs after the first (warm-up) run", DefaultValueFactory = _ => 1 };
         var threads = new Option<int?>("--threads") { Description = "Torch intra-op threads (default: TorchSharp's choice)" };
         var maxMemory = new Option<string?>("--max-memory") { Description = "Memory budget as in `ridcp dehaze` (600M, 2G; default: half the available memory)" };
-        var sweep = new Option<string?>("--size-sweep") { Description = "Megapixel sizes to time one after the other, e.g. 1,4,16 (3:2 images); prints time and peak memory per megapixel" };
+        var sweep = new Option<string?>("--size-sweep") { Description = "Megapixel sizes to time one after the other, e.g. 1,4,16 (3:2 images), each run twice: prints both runs' time per megapixel (the second is what every further image of that size costs) and the peak" };
         var photo = new Option<string?>("--image") { Description = "Photo to upscale to each size (default: a smooth seeded image)" };
         var device = CommonOptions.Device();
         var precision = CommonOptions.Precision();
@@ -105,6 +105,18 @@ public static class BenchDehazeCommand
     /// <summary>One run per size (3:2 images of the given megapixels), each after a reset of the peak, after one
     /// untimed run at the first size: CPU and wall time per megapixel, peak resident memory, and whether the image
     /// ran whole or in stripes.</summary>
+    /// <summary>Wall and CPU seconds of one dehaze.</summary>
+    static (double Wall, double Cpu) TimedDehaze(Dehazer dehazer, RgbImage image, Process process)
+    {
+        process.Refresh();
+        var cpu0 = process.TotalProcessorTime;
+        var clock = Stopwatch.StartNew();
+        dehazer.Dehaze(image);
+        double wall = clock.Elapsed.TotalSeconds;
+        process.Refresh();
+        return (wall, (process.TotalProcessorTime - cpu0).TotalSeconds);
+    }
+
     static int SizeSweep(TextWriter o, Dehazer dehazer, string sizes, string? photo, string? weightsPath)
     {
         var megapixels = sizes.Split(',').Select(t => double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && v > 0 ? v
@@ -113,28 +125,25 @@ public static class BenchDehazeCommand
         bool peaks = ProcessMemory.ResetPeak();
         o.WriteLine($"ridcp bench dehaze --size-sweep: {(weightsPath ?? "seeded random weights, official configuration")}, {(photo is null ? "smooth seeded images" : "upscaled " + Path.GetFileName(photo))}, budget {MemoryBudget.Describe(dehazer.MemoryBudgetBytes)}, {torch.get_num_threads()} threads, {Environment.ProcessorCount} CPUs");
         o.WriteLine($"resident before: {Mb(ProcessMemory.CurrentRssBytes())}{(peaks ? "" : " (peaks cannot be reset here: each peak is the largest so far)")}");
-        // Untimed first: the first run of a process pays for JIT compilation, LibTorch's kernel set-up and faulting
-        // its heap in (about a third more CPU time), which would flatter every later size against the first.
-        var (w0, h0) = SweepSize(megapixels[0]);
-        dehazer.Dehaze(source is null ? SeededImage(w0, h0) : Upscaled(source, w0, h0));
-        o.WriteLine($"warm-up: one untimed run at {w0}x{h0}");
-        o.WriteLine("size | MP | wall s | CPU s | CPU s/MP | peak | run as");
+        // Each size runs twice, and the second run is the figure: the first run of a process pays for JIT compilation
+        // and LibTorch's set-up, and the first image of a size for faulting its heap in and, in stripes, for growing
+        // the spill files, at several microseconds per new page on these machines (docs/streaming.md). The second is
+        // what every further image of that size costs, as in a folder; the first is printed beside it.
+        o.WriteLine("size | MP | first run CPU s/MP | wall s | CPU s | CPU s/MP | vs first size | peak | run as");
         using var process = Process.GetCurrentProcess();
+        double? firstSize = null;
         foreach (double mp in megapixels)
         {
             var (w, h) = SweepSize(mp);
             var img = source is null ? SeededImage(w, h) : Upscaled(source, w, h);
+            double actual = (double)w * h / 1e6;
             GC.Collect();
             ProcessMemory.ResetPeak();
-            process.Refresh();
-            var cpu0 = process.TotalProcessorTime;
-            var clock = Stopwatch.StartNew();
-            dehazer.Dehaze(img);
-            double wall = clock.Elapsed.TotalSeconds;
-            process.Refresh();
-            double cpu = (process.TotalProcessorTime - cpu0).TotalSeconds, actual = (double)w * h / 1e6;
+            var (_, firstCpu) = TimedDehaze(dehazer, img, process);
+            var (wall, cpu) = TimedDehaze(dehazer, img, process);
+            firstSize ??= cpu / actual;
             string runAs = dehazer.LastStripeBytes is { } b ? $"stripes of {MemoryBudget.Describe(b)} at most" : "whole image";
-            o.WriteLine($"{w}x{h} | {actual:0.00} | {S(wall)} | {S(cpu)} | {S(cpu / actual)} | {Mb(ProcessMemory.PeakRssBytes())} | {runAs}");
+            o.WriteLine($"{w}x{h} | {actual:0.00} | {S(firstCpu / actual)} | {S(wall)} | {S(cpu)} | {S(cpu / actual)} | {cpu / actual / firstSize:0.00}x | {Mb(ProcessMemory.PeakRssBytes())} | {runAs}");
         }
         return ExitCodes.Ok;
     }

@@ -38,8 +38,12 @@ public sealed class Dehazer : IDisposable
     public Action<StreamProgress>? StripeProgress { get; set; }
     /// <summary>The memory a stripe could use in the last image, or null when it ran whole.</summary>
     public long? LastStripeBytes { get; private set; }
-    /// <summary>Where an image run in stripes keeps its feature maps (temporary files, deleted after the image).</summary>
-    public string SpillFolder { get; init; } = Path.GetTempPath();
+    /// <summary>Where an image run in stripes keeps its feature maps: temporary files, kept for the next image (whose
+    /// maps then overwrite pages the kernel already holds) and deleted when the dehazer is disposed. Set it before
+    /// the first image.</summary>
+    public string SpillFolder { get; set; } = Path.GetTempPath();
+    SpillFiles? spillFiles;
+    SpillFiles SpillFiles => spillFiles ??= new SpillFiles(SpillFolder);
     /// <summary>Arithmetic precision of the network (the image in and out is float32 either way).</summary>
     public Precision Precision { get; }
     public VQWeightDehazeNetOptions Architecture => net.Options;
@@ -218,7 +222,7 @@ public sealed class Dehazer : IDisposable
         using var _ = no_grad();
         return NetworkFeatures.Of(net, image.ToTensor(device), MaxSize, padded =>
             StripesFor(padded.shape[2], padded.shape[3]) is long stripeBytes
-                ? StreamedForward.Features(net, padded, stripeBytes, SpillFolder, StripeProgress)
+                ? StreamedForward.Features(net, padded, stripeBytes, SpillFiles, StripeProgress)
                 : NetworkFeatures.Whole(net, padded)).MoveToOuterDisposeScope();
     }
 
@@ -236,7 +240,7 @@ public sealed class Dehazer : IDisposable
         StreamedForward.CheckSupported(net.Options);
         NativeHeap.ReleaseFreeMemory();
         long stripeBytes = StripePlanner.StripeBytes(net.Options, hp, wp, MemoryBudgetBytes, ProcessMemory.CurrentRssBytes() ?? 0);
-        SpillSpace.Check(SpillFolder, StreamedForward.SpillBytes(net.Options, hp, wp));
+        SpillSpace.Check(SpillFolder, StreamedForward.SpillBytes(net.Options, hp, wp) - (spillFiles?.Bytes ?? 0));
         return LastStripeBytes = stripeBytes;
     }
 
@@ -276,7 +280,7 @@ public sealed class Dehazer : IDisposable
         {
             var padded = MirrorPadding.Pad(x, m);
             if (releaseInput) x.Dispose();
-            output = scope.MoveToOuter(StreamedForward.Run(net, padded, alpha, stripeBytes, SpillFolder, h, w, StripeProgress));
+            output = scope.MoveToOuter(StreamedForward.Run(net, padded, alpha, stripeBytes, SpillFiles, h, w, StripeProgress));
         }
         // The stripes' freed blocks would stay resident under the output image and its encoding, which come on top.
         NativeHeap.ReleaseFreeMemory();
@@ -293,5 +297,9 @@ public sealed class Dehazer : IDisposable
             throw new InvalidDataException($"image {origW}x{origH} is too small: the network's mirror padding needs at least {m / 2} px per side{(h != origH ? " after the large-image halving" : "")}");
     }
 
-    public void Dispose() => net.Dispose();
+    public void Dispose()
+    {
+        spillFiles?.Dispose();
+        net.Dispose();
+    }
 }

@@ -2,11 +2,13 @@ using Microsoft.Win32.SafeHandles;
 
 namespace Ridcp.Inference.Streaming;
 
-/// <summary>The temporary files of one image's spilled maps (<see cref="SpilledMap"/>), reused: a released map's
-/// file goes to the next map, whose rows then overwrite pages the kernel's page cache already holds. With a new file
-/// per map the kernel allocated and freed every page of every map: system time was about 3.4 of the 5 CPU-seconds a
-/// 1 MP image in stripes took beyond its whole-image forward. The files are deleted when this object is disposed, or
-/// by the kernel if the process dies first (they are unlinked on close).</summary>
+/// <summary>The temporary files of spilled maps (<see cref="SpilledMap"/>), reused: a released map's file goes to
+/// the next map, of the same image or of the next one, whose rows then overwrite pages the kernel's page cache
+/// already holds. With a new file per map the kernel allocated and freed every page of every map: system time was
+/// about 3.4 of the 5 CPU-seconds a 1 MP image in stripes took beyond its whole-image forward. Kept from one image to
+/// the next, a 16 MP image's 8.4 GB of files are grown once per folder instead of once per image (new page-cache
+/// pages are written at 0.6 GB/s here, pages it holds at 6 GB/s). The files are deleted when this object is
+/// disposed, or by the kernel if the process dies first (they are unlinked on close).</summary>
 public sealed class SpillFiles(string folder) : IDisposable
 {
     readonly List<SafeFileHandle> free = [];
@@ -35,6 +37,9 @@ public sealed class SpillFiles(string folder) : IDisposable
     }
 
     public void Give(SafeFileHandle file) => free.Add(file);
+
+    /// <summary>Bytes of disk the files hold now (what a next image of the same size will not need again).</summary>
+    public long Bytes => all.Sum(RandomAccess.GetLength);
 
     public void Dispose()
     {

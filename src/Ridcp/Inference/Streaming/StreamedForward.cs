@@ -39,36 +39,36 @@ public sealed class StreamedForward : IDisposable
     readonly StripeRunner run;
     readonly List<SpilledMap> maps = [];
 
-    StreamedForward(VQWeightDehazeNet net, long heightPx, long widthPx, long stripeBudgetBytes, string folder, Action<StreamProgress>? progress, int stages)
+    StreamedForward(VQWeightDehazeNet net, long heightPx, long widthPx, long stripeBudgetBytes, SpillFiles files, Action<StreamProgress>? progress, int stages)
     {
         this.net = net;
         o = net.Options;
-        files = new SpillFiles(folder);
+        this.files = files;
         run = new StripeRunner(heightPx, widthPx, stripeBudgetBytes, stages, progress);
     }
 
     /// <summary>The residual-branch image [1, 3, cropHeight, cropWidth] (test()'s crop) of the padded input
     /// [1, 3, Hp, Wp], float32.</summary>
     /// <param name="stripeBudgetBytes">Memory for one stage's stripe (the budget left after the image buffers).</param>
-    /// <param name="folder">Where the feature maps are spilled (the temporary folder).</param>
-    public static Tensor Run(VQWeightDehazeNet net, Tensor padded, float alpha, long stripeBudgetBytes, string folder,
+    /// <param name="files">The temporary files the feature maps are spilled to (the caller's: reused by its next image).</param>
+    public static Tensor Run(VQWeightDehazeNet net, Tensor padded, float alpha, long stripeBudgetBytes, SpillFiles files,
                              long cropHeight, long cropWidth, Action<StreamProgress>? progress = null)
     {
         CheckSupported(net.Options);
         using var _ = no_grad();
-        using var forward = new StreamedForward(net, padded.shape[2], padded.shape[3], stripeBudgetBytes, folder, progress, StageCount(net.Options));
+        using var forward = new StreamedForward(net, padded.shape[2], padded.shape[3], stripeBudgetBytes, files, progress, StageCount(net.Options));
         return forward.Forward(new TensorRows(padded, 1), alpha, cropHeight, cropWidth);
     }
 
     /// <summary>The features the quantizer matches, feat_to_quant [1, D, Hp/s, Wp/s] (s = 2^max_depth) of the padded
     /// input [1, 3, Hp, Wp]: the encoder's stages in stripes, then before_quant (a 1x1 conv) row chunk by row chunk.
     /// For `--alpha auto` on images whose whole forward does not fit: the result is latent-sized (1/s² of the pixels).</summary>
-    public static Tensor Features(VQWeightDehazeNet net, Tensor padded, long stripeBudgetBytes, string folder,
+    public static Tensor Features(VQWeightDehazeNet net, Tensor padded, long stripeBudgetBytes, SpillFiles files,
                                   Action<StreamProgress>? progress = null)
     {
         CheckSupported(net.Options);
         using var _ = no_grad();
-        using var forward = new StreamedForward(net, padded.shape[2], padded.shape[3], stripeBudgetBytes, folder, progress, EncoderStageCount(net.Options));
+        using var forward = new StreamedForward(net, padded.shape[2], padded.shape[3], stripeBudgetBytes, files, progress, EncoderStageCount(net.Options));
         var encFeats = forward.Encode(new TensorRows(padded, 1));
         var parts = new List<Tensor>();
         long chunk = Math.Max(1, (64L << 20) / Math.Max(1, encFeats.Width * encFeats.Channels * 4));   // 64 MB of float32 rows at a time
@@ -141,10 +141,10 @@ public sealed class StreamedForward : IDisposable
         // Swin layers: no image-wide quantity, but their windows reach far.
         var swin = enc.Swin!;
         var encFeats = Replace(x, Stage("Swin layers", [x], SwinHalo(), SwinBytes(), latent, 0, w => swin.forward(w.Inputs[0]),
-                                        SwinStageCap, StripeRunner.StripeAlignment));
-        // The Swin stripes' blocks (attention temporaries, larger stripes) fit none of the later stages' maps: handed
-        // back, they do not stay resident under them.
-        NativeHeap.ReleaseFreeMemory();
+                                        SwinStageCap, SwinGrid(o)));
+        // The Swin stripes' freed blocks stay in the heap for the later stages: handing them back here (as before)
+        // made those stages fault the memory in again, 2-3 s of a 16 MP image at this machine's page-fault cost,
+        // and with jemalloc on one arena (Cli/AllocatorLauncher) keeping them raised the peak by ~2 % (benchmarks.md).
         return encFeats;
     }
 
@@ -310,26 +310,67 @@ public sealed class StreamedForward : IDisposable
     /// their halo, or a full-resolution stage (the warp block's inputs and working maps).</summary>
     public static long SmallestStripeBytes(VQWeightDehazeNetOptions o, long widthPx)
     {
+        double swin = (SwinGrid(o) + 2.0 * SwinHalo(o)) * widthPx * SwinBytes(o);
         long rows = StripeRunner.StripeAlignment;
-        double swin = (rows + 2.0 * SwinHalo(o)) * widthPx * SwinBytes(o);
         double full = (rows + 2.0 * 4) * widthPx * Bytes(o, 1, 5);
         return (long)Math.Max(swin, full);
     }
 
-    /// <summary>The Swin layers' reach in input pixels, rounded up to the pad multiple (whole windows): per layer a
-    /// window (or a neighbourhood with its dilation, which border clamping can shift by as much again), per RSTB its
-    /// 3x3 conv.</summary>
+    /// <summary>The Swin layers' halo in input pixels, on the stripe grid.</summary>
     int SwinHalo() => SwinHalo(o);
 
-    static int SwinHalo(VQWeightDehazeNetOptions o)
+    internal static int SwinHalo(VQWeightDehazeNetOptions o)
+    {
+        int rows = o.EncoderAttention == EncoderAttention.Swin ? ShiftedWindowReach(o) : NeighborhoodReach(o);
+        int px = rows * (1 << o.MaxDepth), grid = SwinGrid(o);
+        return (px + grid - 1) / grid * grid;
+    }
+
+    /// <summary>The Swin stage's stripes and halos start on whole windows of the latent grid (32 px for the bundled
+    /// and the official configurations), so a stripe's windows are the image's windows.</summary>
+    static int SwinGrid(VQWeightDehazeNetOptions o)
+    {
+        int a = StripeRunner.StripeAlignment, b = o.PadMultiple;
+        return a / (int)System.Numerics.BigInteger.GreatestCommonDivisor(a, b) * b;
+    }
+
+    /// <summary>Latent rows beyond a window-aligned stripe that its rows depend on through the Swin layers, walked
+    /// back layer by layer: the RSTB's 3x3 conv adds a row; a window layer needs the whole windows that hold the
+    /// rows needed so far (edges on the window grid, moved by half a window in the shifted layers). 2 windows for
+    /// the bundled model's 2 RSTBs × 2 layers (16 rows: 64 px, where a window per layer gave 128 px; the Swin
+    /// stage's work per stripe row fell by a fifth), 11 for the official 4 × 6.</summary>
+    /// <remarks>Exact because stripes start on the window grid: every window a kept row depends on is one of the
+    /// image's windows and lies inside the stripe, not the shifted layers' wrapped window at its edges.</remarks>
+    static int ShiftedWindowReach(VQWeightDehazeNetOptions o)
+    {
+        // SwinTransformerBlock's rule: a window as large as the construction resolution is that size, unshifted.
+        int ws = Math.Min(o.SwinWindowSize, o.SwinInputResolution);
+        bool shifted = o.SwinInputResolution > o.SwinWindowSize;
+        int e = 0;
+        for (int block = 0; block < o.SwinNumBlocks; block++)
+        {
+            e += 1;
+            for (int j = o.SwinBlkDepth - 1; j >= 0; j--)
+            {
+                int shift = shifted && j % 2 == 1 ? o.SwinWindowSize / 2 : 0;
+                // Edges lie at shift (mod ws) below a stripe and at ws - shift above it (relative to its aligned edge).
+                e = Math.Max(NextEdge(e, shift, ws), NextEdge(e, (ws - shift) % ws, ws));
+            }
+        }
+        return e;
+    }
+
+    /// <summary>The smallest distance at least <paramref name="e"/> that is <paramref name="residue"/> modulo <paramref name="ws"/>.</summary>
+    static int NextEdge(int e, int residue, int ws) => e + ((residue - e) % ws + ws) % ws;
+
+    /// <summary>Neighbourhood attention's reach: per layer its kernel's span with its dilation (border clamping can
+    /// shift a neighbourhood by as much again), per RSTB its 3x3 conv.</summary>
+    static int NeighborhoodReach(VQWeightDehazeNetOptions o)
     {
         int perBlock = 1;
         for (int j = 0; j < o.SwinBlkDepth; j++)
-            perBlock += o.EncoderAttention == EncoderAttention.Swin
-                ? o.SwinWindowSize - 1
-                : (o.NatKernelSize - 1) * DinatDilation.For(o.EncoderAttention, j, o.NatKernelSize, o.SwinInputResolution);
-        int px = o.SwinNumBlocks * perBlock * (1 << o.MaxDepth);
-        return (px + StripeRunner.StripeAlignment - 1) / StripeRunner.StripeAlignment * StripeRunner.StripeAlignment;
+            perBlock += (o.NatKernelSize - 1) * DinatDilation.For(o.EncoderAttention, j, o.NatKernelSize, o.SwinInputResolution);
+        return o.SwinNumBlocks * perBlock;
     }
 
     static Tensor In(nn.Module receiver, Tensor x) => VQWeightDehazeNet.InTypeOf(receiver, x);
@@ -338,6 +379,5 @@ public sealed class StreamedForward : IDisposable
     {
         foreach (var m in maps) m.Dispose();
         maps.Clear();
-        files.Dispose();
     }
 }

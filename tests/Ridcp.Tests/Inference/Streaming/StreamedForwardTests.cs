@@ -45,7 +45,8 @@ public class StreamedForwardTests(ITestOutputHelper output)
         var whole = net.Test(x, alpha).Output;
         var padded = MirrorPadding.Pad(x, net.Options.PadMultiple);
         var progress = new List<StreamProgress>();
-        var streamed = StreamedForward.Run(net, padded, alpha, stripeBytes, Path.GetTempPath(), h, w, progress.Add);
+        using var files = new SpillFiles(Path.GetTempPath());
+        var streamed = StreamedForward.Run(net, padded, alpha, stripeBytes, files, h, w, progress.Add);
         return (whole, streamed, progress);
     }
 
@@ -86,7 +87,8 @@ public class StreamedForwardTests(ITestOutputHelper output)
     public void Stripes_reproduce_the_official_configuration()
     {
         // Deterministic weights at official sizes (24 Swin blocks, 1024 codes, CHM at the official alpha). The Swin
-        // halo (704 px) covers this small photo, so this checks the stripes of every other stage at official sizes.
+        // halo (384 px) covers this small photo, so this checks the stripes of every other stage at official sizes
+        // (the Swin halo at official geometry: SwinHaloTests).
         var (whole, streamed, _) = Both(ParityNets.Lq, Photo(192, 128), Dehazer.OfficialAlpha, 4L << 20);
         Assert.InRange(Agreement(streamed, whole), RequiredFraction, 1.0);
     }
@@ -115,6 +117,35 @@ public class StreamedForwardTests(ITestOutputHelper output)
         Assert.InRange(Agreement(result, whole), RequiredFraction, 1.0);
     }
 
+    [Fact]
+    public void The_dehazers_spill_files_serve_its_next_image_and_go_with_it()
+    {
+        // Kept from one image to the next, the files' pages are overwritten instead of allocated again by the kernel
+        // (docs/streaming.md); nothing is left once the dehazer is disposed.
+        using var tmp = new TempFolder();
+        string folder = tmp.Path;
+        using var dehazer = Dehazer.Load(new DehazerOptions { WeightsPath = BundledModel.Resolve(AppContext.BaseDirectory) });
+        var x = Photo(384, 256);
+        NativeHeap.ReleaseFreeMemory();
+        long held = ProcessMemory.CurrentRssBytes() ?? 0;
+        long budget = held + WorkingSet.FixedBytes + (long)(WorkingSet.ImageBytesPerPixel * 416 * 288) + (100L << 20);
+        var striped = Dehazer.FromNetwork(dehazer.Network, memoryBudget: budget);
+        striped.SpillFolder = folder;
+        long FolderBytes() => Directory.GetFiles(folder).Sum(f => new FileInfo(f).Length);
+
+        using (no_grad()) striped.DehazeTensor(x);
+        Assert.NotNull(striped.LastStripeBytes);
+        int count = Directory.GetFiles(folder).Length;
+        long bytes = FolderBytes();
+        Assert.True(count > 0 && bytes > 0);
+        using (no_grad()) striped.DehazeTensor(x.flip(3));
+        Assert.NotNull(striped.LastStripeBytes);
+        Assert.Equal(count, Directory.GetFiles(folder).Length);
+        Assert.Equal(bytes, FolderBytes());
+        striped.Dispose();
+        Assert.Empty(Directory.GetFiles(folder));
+    }
+
     /// <summary>Features before quantisation (unit-scale values): the same float rounding as the outputs above
     /// (GroupNorm moments summed per stripe, convolutions over windows), measured max 1e-5; 1e-4 would still leave
     /// every code choice but near-exact ties unchanged.</summary>
@@ -131,7 +162,8 @@ public class StreamedForwardTests(ITestOutputHelper output)
         using (no_grad())
         {
             whole = net.EncodeLatent(padded).FeatToQuant;
-            streamed = StreamedForward.Features(net, padded, 4L << 20, Path.GetTempPath(), progress.Add);
+            using var files = new SpillFiles(Path.GetTempPath());
+            streamed = StreamedForward.Features(net, padded, 4L << 20, files, progress.Add);
         }
         Assert.Equal(whole.shape, streamed.shape);
         double error = (streamed - whole).abs().max().item<float>();
