@@ -58,33 +58,36 @@ public sealed class WarpBlock : nn.Module<Tensor, Tensor, Tensor>
     /// rows [r0 - 2, r1 + 2), clipped at the image's borders; the deformable conv samples x_vq anywhere, so it gets
     /// the whole of x_vq (not copied: both samplers read a channels-last map in place). Only the output is a
     /// full-size map; it has x_vq's memory order. Values equal the whole-image path's up to float rounding.</summary>
-    internal Tensor ForwardInBands(Tensor x_vq, Tensor x_residual, long bandRows) => ForwardInBands(x_vq, x_residual, bandRows, reach: null);
+    internal Tensor ForwardInBands(Tensor x_vq, Tensor x_residual, long bandRows) =>
+        ForwardInBands(x_vq, x_residual, bandRows, reach: null, 0, x_vq.shape[2]);
 
-    /// <summary>The same, telling which rows of <paramref name="x_vq"/> the deformable conv read for output rows
-    /// <paramref name="keptRows"/> (<see cref="SampledRows"/>): a forward on a window of the
-    /// image's rows (Inference/Streaming) is exact for those rows where the samples lie inside the window or outside
-    /// the image.</summary>
+    /// <summary>The output rows <paramref name="keptRows"/> of a forward on a window of the image's rows
+    /// (Inference/Streaming), telling which rows of <paramref name="x_vq"/> the deformable conv read for them
+    /// (<see cref="SampledRows"/>): they are exact where the samples lie inside the window or outside the image. The
+    /// window's other rows (its halo) are not computed: the returned map holds no values there.</summary>
     internal Tensor ForwardInBands(Tensor x_vq, Tensor x_residual, (long From, long To) keptRows, out (long Lowest, long Highest) sampledRows)
     {
         var reach = dcn.RowsReached(keptRows.From, keptRows.To);
-        var output = ForwardInBands(x_vq, x_residual, BandRows(x_vq), reach);
+        var output = ForwardInBands(x_vq, x_residual, BandRows(x_vq), reach, keptRows.From, keptRows.To);
         sampledRows = (reach.Lowest, reach.Highest);
         return output;
     }
 
     /// <param name="reach">Where given, the rows the samples read are added to it (a reduction over every band's
     /// offsets, so the whole-image forward, which needs none, passes null).</param>
-    Tensor ForwardInBands(Tensor x_vq, Tensor x_residual, long bandRows, SampledRows? reach)
+    /// <param name="from">First output row computed (rows before it are left without values).</param>
+    /// <param name="to">End of the output rows computed.</param>
+    Tensor ForwardInBands(Tensor x_vq, Tensor x_residual, long bandRows, SampledRows? reach, long from, long to)
     {
         if (bandRows < 1) throw new ArgumentOutOfRangeException(nameof(bandRows), bandRows, "a band needs at least one row");
         using var scope = NewDisposeScope();
         long h = x_vq.shape[2];
         var sampler = dcn.BandSampler(x_vq);
         var output = empty_like(x_vq);
-        for (long r0 = 0; r0 < h; r0 += bandRows)
+        for (long r0 = from; r0 < to; r0 += bandRows)
         {
             using var band = NewDisposeScope();
-            long rows = Math.Min(bandRows, h - r0);
+            long rows = Math.Min(bandRows, to - r0);
             long fa = Math.Max(r0 - 1, 0), fb = Math.Min(r0 + rows + 1, h);   // offset feature rows conv_offset reads
             long ia = Math.Max(fa - 1, 0), ib = Math.Min(fb + 1, h);          // input rows the offset conv reads
             var input = cat([x_vq.narrow(2, ia, ib - ia), x_residual.narrow(2, ia, ib - ia)], 1);

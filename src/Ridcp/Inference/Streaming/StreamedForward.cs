@@ -25,8 +25,9 @@ public sealed class StreamedForward : IDisposable
     /// stripes save little time and cost memory in proportion.</summary>
     public const long StageCap = 768L << 20;
 
-    /// <summary>The Swin layers' cap: their 128 px halos (bundled model) cost a 64-row stripe 5x its rows (46 s of
-    /// a 16 MP image's 218 s), so their stripes get more; with 1.25 GiB a 5312x2988 photo peaked at 2.7 GB.</summary>
+    /// <summary>The Swin layers' cap: their halos (64 px for the bundled model, then 128 px) cost a stripe of few
+    /// rows several times its rows (with 128 px, 46 s of a 16 MP image's 218 s on 64-row stripes), so their stripes
+    /// get more; with 1.25 GiB a 5312x2988 photo peaked at 2.7 GB.</summary>
     public const long SwinStageCap = 896L << 20;
 
     /// <summary>Feature maps a stage holds per input pixel of its window at its finest scale besides its inputs: the
@@ -196,9 +197,10 @@ public sealed class StreamedForward : IDisposable
                 continue;
             }
             var block = res.Warp(i);
-            // Halo: the two 3x3 convs before the deformable conv need 2 rows; the bundled model's samples went beyond
-            // 4 rows on the test photos, not beyond 8 (with 4 the first stripe ran twice).
-            var aligned = Stage($"warp block 1/{s}", [code[i], u], halo: 8 * s, Bytes(s, 5), s, 1, w =>
+            // Halo: read, not computed (only the kept rows are): the two 3x3 convs before the deformable conv need 2
+            // rows, the bundled model's samples reached beyond 4 rows on the test photos and beyond 8 at 1/2 on a
+            // 16 MP photo (each time the stripe ran again with twice the halo), not beyond 16.
+            var aligned = Stage($"warp block 1/{s}", [code[i], u], halo: 16 * s, Bytes(s, 5), s, 1, w =>
             {
                 var output = block.ForwardInBands(In(block, w.Inputs[0]), In(block, w.Inputs[1]), w.KeptRows(s), out var sampled);
                 // Exact only if every sample of the kept rows read rows the window holds (or zeros outside the image).
@@ -337,8 +339,8 @@ public sealed class StreamedForward : IDisposable
     /// <summary>Latent rows beyond a window-aligned stripe that its rows depend on through the Swin layers, walked
     /// back layer by layer: the RSTB's 3x3 conv adds a row; a window layer needs the whole windows that hold the
     /// rows needed so far (edges on the window grid, moved by half a window in the shifted layers). 2 windows for
-    /// the bundled model's 2 RSTBs × 2 layers (16 rows: 64 px, where a window per layer gave 128 px; the Swin
-    /// stage's work per stripe row fell by a fifth), 11 for the official 4 × 6.</summary>
+    /// the bundled model's 2 RSTBs × 2 layers (16 rows, 64 px, where a window per layer gave 128 px), 12 for the
+    /// official 4 × 6 (384 px, not 704). Checked against the gradient's reach: SwinHaloTests.</summary>
     /// <remarks>Exact because stripes start on the window grid: every window a kept row depends on is one of the
     /// image's windows and lies inside the stripe, not the shifted layers' wrapped window at its edges.</remarks>
     static int ShiftedWindowReach(VQWeightDehazeNetOptions o)
