@@ -102,9 +102,6 @@ public static class BenchDehazeCommand
         return Dehazer.FromNetwork(net, Dehazer.OfficialAlpha, null, device, budget, precision);
     }
 
-    /// <summary>One run per size (3:2 images of the given megapixels), each after a reset of the peak, after one
-    /// untimed run at the first size: CPU and wall time per megapixel, peak resident memory, and whether the image
-    /// ran whole or in stripes.</summary>
     /// <summary>Wall and CPU seconds of one dehaze.</summary>
     static (double Wall, double Cpu) TimedDehaze(Dehazer dehazer, RgbImage image, Process process)
     {
@@ -118,6 +115,9 @@ public static class BenchDehazeCommand
         return (wall, (process.TotalProcessorTime - cpu0).TotalSeconds);
     }
 
+    /// <summary>Two runs per size (3:2 images of the given megapixels), after a reset of the peak: the first run's CPU
+    /// time per megapixel, the second's wall and CPU time and its ratio to the first size's, the peak resident memory
+    /// of both, and whether the image ran whole or in stripes.</summary>
     static int SizeSweep(TextWriter o, Dehazer dehazer, string sizes, string? photo, string? weightsPath)
     {
         var megapixels = sizes.Split(',').Select(t => double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && v > 0 ? v

@@ -143,9 +143,9 @@ public sealed class StreamedForward : IDisposable
         var swin = enc.Swin!;
         var encFeats = Replace(x, Stage("Swin layers", [x], SwinHalo(), SwinBytes(), latent, 0, w => swin.forward(w.Inputs[0]),
                                         SwinStageCap, SwinGrid(o)));
-        // The Swin stripes' freed blocks stay in the heap for the later stages: handing them back here (as before)
-        // made those stages fault the memory in again, 2-3 s of a 16 MP image at this machine's page-fault cost,
-        // and with jemalloc on one arena (Cli/AllocatorLauncher) keeping them raised the peak by ~2 % (benchmarks.md).
+        // The Swin stripes' freed blocks stay in the heap for the later stages: handed back here (as before), those
+        // stages faulted the memory in again, seconds of a 16 MP image at this machine's cost per new page
+        // (docs/streaming.md); kept, the default command's peak at 5312x2988 stayed at 2.15-2.25 GB.
         return encFeats;
     }
 
