@@ -44,6 +44,8 @@ public sealed class Dehazer : IDisposable
     public string SpillFolder { get; set; } = Path.GetTempPath();
     SpillFiles? spillFiles;
     SpillFiles SpillFiles => spillFiles ??= new SpillFiles(SpillFolder);
+    /// <summary>Disk the spill files hold now (0 before the first image run in stripes and after disposal).</summary>
+    internal long SpillFileBytes => spillFiles?.Bytes ?? 0;
     /// <summary>Arithmetic precision of the network (the image in and out is float32 either way).</summary>
     public Precision Precision { get; }
     public VQWeightDehazeNetOptions Architecture => net.Options;
@@ -240,7 +242,7 @@ public sealed class Dehazer : IDisposable
         StreamedForward.CheckSupported(net.Options);
         NativeHeap.ReleaseFreeMemory();
         long stripeBytes = StripePlanner.StripeBytes(net.Options, hp, wp, MemoryBudgetBytes, ProcessMemory.CurrentRssBytes() ?? 0);
-        SpillSpace.Check(SpillFolder, StreamedForward.SpillBytes(net.Options, hp, wp) - (spillFiles?.Bytes ?? 0));
+        SpillSpace.Check(SpillFolder, StreamedForward.SpillBytes(net.Options, hp, wp) - SpillFileBytes);
         return LastStripeBytes = stripeBytes;
     }
 
@@ -300,6 +302,7 @@ public sealed class Dehazer : IDisposable
     public void Dispose()
     {
         spillFiles?.Dispose();
+        spillFiles = null;
         net.Dispose();
     }
 }

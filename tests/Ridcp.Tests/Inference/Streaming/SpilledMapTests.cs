@@ -7,7 +7,6 @@ namespace Ridcp.Tests.Inference.Streaming;
 /// <summary>Feature maps kept in temporary files between the stages of a streamed forward.</summary>
 public class SpilledMapTests
 {
-    static string[] MapFiles() => Directory.GetFiles(Path.GetTempPath(), SpillFiles.NamePrefix + "*");
 
     [Fact]
     public void Rows_written_in_stripes_read_back_as_any_window_in_channels_last_order()
@@ -42,21 +41,24 @@ public class SpilledMapTests
     }
 
     [Fact]
-    public void A_released_maps_file_serves_the_next_map_and_none_is_left_behind()
+    public void A_released_maps_file_serves_the_next_map_and_no_file_is_ever_left_in_the_folder()
     {
-        int before = MapFiles().Length;
-        var files = new SpillFiles(Path.GetTempPath());
+        // Unlinked as soon as they are open: a process killed mid-image leaves nothing behind either.
+        using var tmp = new TempFolder();
+        var files = new SpillFiles(tmp.Path);
         var first = new SpilledMap(files, 4, 3, 2, ScalarType.BFloat16, 1);
-        Assert.Equal(before + 1, MapFiles().Length);
         first.Write(0, ones(1, 4, 3, 2));
+        Assert.Empty(Directory.GetFiles(tmp.Path));
         first.Dispose();
         var second = new SpilledMap(files, 8, 3, 2, ScalarType.Float32, 1);   // larger: the file grows
-        Assert.Equal(before + 1, MapFiles().Length);
+        Assert.Equal(1, files.Count);
         second.Write(0, full(1, 8, 3, 2, 2f));
         Assert.True(second.Read(0, 3).eq(2f).all().item<bool>());
+        Assert.Equal(8 * 3 * 2 * 4, files.Bytes);
+        Assert.Empty(Directory.GetFiles(tmp.Path));
         second.Dispose();
         files.Dispose();
-        Assert.Equal(before, MapFiles().Length);
+        Assert.Equal(0, files.Count);
     }
 
     [Fact]
