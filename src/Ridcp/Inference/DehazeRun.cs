@@ -20,20 +20,32 @@ public static class DehazeRun
             Exception? error = null;
             try
             {
-                var image = ImageFile.Read(item.Input, maxPixels);
-                var result = dehaze(image);
-                if (pngBitDepth != 8 && ImageFile.FormatFor(item.Output) == SkiaSharp.SKEncodedImageFormat.Png)
-                    ImageFile.WritePng(result, item.Output, pngBitDepth);
-                else ImageFile.Write(result, item.Output);
+                DehazeOne(item, dehaze, pngBitDepth, maxPixels);
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
                 error = e;
             }
+            // The image's input and output arrays (190 MB each at 16 MP) are garbage once DehazeOne has returned (in
+            // this method's frame the loop's locals kept the previous image's output alive), and the aggressive mode
+            // also hands back what the runtime would retain (System.GC.RetainVM): otherwise they stayed resident
+            // under the next image's stripes. A folder of two 5312x2988 photos peaked at 2,518-2,525 MiB (2,346 with a
+            // plain collection), now 2,157 as one photo does; six 1 MP photos took the same time either way.
+            GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
             var r = new DehazeItemResult(item, error, clock.Elapsed);
             results.Add(r);
             onItemDone?.Invoke(r);
         }
         return results;
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    static void DehazeOne(DehazeItem item, Func<RgbImage, RgbImage> dehaze, int pngBitDepth, long maxPixels)
+    {
+        var image = ImageFile.Read(item.Input, maxPixels);
+        var result = dehaze(image);
+        if (pngBitDepth != 8 && ImageFile.FormatFor(item.Output) == SkiaSharp.SKEncodedImageFormat.Png)
+            ImageFile.WritePng(result, item.Output, pngBitDepth);
+        else ImageFile.Write(result, item.Output);
     }
 }
